@@ -1,0 +1,63 @@
+//! Everything Chirp's server and browser share: the components and pages.
+//! Server-only code sits behind the `ssr` feature, browser-only behind `hydrate`.
+
+pub mod components;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use components::header::Header;
+use pages::{home::HomePage, not_found::NotFound};
+
+/// The HTML document the server renders around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    // Effects run only in the browser, so this flips once the WASM has taken
+    // over the server-rendered page; tests wait for it to prove hydration.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
+
+    view! {
+        <Stylesheet id="chirp" href="/pkg/chirp.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Chirp".to_string() } else { format!("{page} · Chirp") }
+        } />
+        <Router>
+            <div class="app" data-hydrated=move || hydrated.get().to_string()>
+                <Header />
+                <main class="main" id="main">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage />
+                    </Routes>
+                </main>
+            </div>
+        </Router>
+    }
+}

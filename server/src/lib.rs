@@ -1,0 +1,59 @@
+//! Chirp's server: the axum router with the server-rendered pages and the API.
+//!
+//! `main.rs` only wires configuration to [`serve`]; tests and benchmarks start
+//! the same router on port 0.
+
+pub mod config;
+pub mod http;
+pub mod shutdown;
+
+use std::future::Future;
+
+use app::{shell, App};
+use axum::{extract::FromRef, Router};
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+/// Everything a request handler may need, shared by every request.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    pub fn new(config: &config::Config) -> Self {
+        Self {
+            leptos_options: config.leptos.clone(),
+        }
+    }
+}
+
+/// The whole application: API routes, Leptos pages, and the static site files.
+pub fn router(state: AppState) -> Router {
+    let pages = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .merge(http::router())
+        .leptos_routes(&state, pages, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_until(listener, state, shutdown::signal()).await
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

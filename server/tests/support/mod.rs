@@ -1,0 +1,57 @@
+//! Starts the real Chirp router on an ephemeral port for a test.
+#![allow(dead_code)]
+
+use leptos::prelude::LeptosOptions;
+use server::AppState;
+use tokio::{net::TcpListener, sync::oneshot};
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let leptos_options = LeptosOptions::builder()
+            .output_name("chirp")
+            .site_addr(addr)
+            .build();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve_until(
+            listener,
+            AppState { leptos_options },
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        Self {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Asks the server to shut down gracefully and waits until it has.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.unwrap().unwrap();
+    }
+}
