@@ -1,0 +1,15 @@
+# The two commands of the README, plus development helpers. The scripts do
+# the work; they install whatever is missing first (scripts/bootstrap.sh).
+.PHONY: run test dev bootstrap
+
+run: ## build the release app and serve it at http://127.0.0.1:3000 with demo data
+	@scripts/run.sh
+
+test: ## every check and test: fmt, clippy, Rust tests, release build, Playwright
+	@scripts/test.sh
+
+dev: ## cargo leptos watch: rebuild and reload on every change
+	@scripts/dev.sh
+
+bootstrap: ## install what is missing (apt, cargo, npm)
+	@scripts/bootstrap.sh

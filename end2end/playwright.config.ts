@@ -1,0 +1,51 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The suite runs the release server on a port of its own with a fresh data
+// directory, so it never touches a developer's running instance or data.
+const port = Number(process.env.CHIRP_E2E_PORT ?? 3100);
+const dataDir = process.env.CHIRP_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'chirp-e2e-'));
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  retries: 0,
+  workers: 2,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: 'chromium',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's Chromium: Playwright must never download a browser here.
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: '../target/release/chirp-server',
+    cwd: '..',
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      CHIRP_ADDR: `127.0.0.1:${port}`,
+      CHIRP_DATA_DIR: dataDir,
+      CHIRP_INSECURE_COOKIES: '1',
+      RUST_LOG: 'warn',
+    },
+  },
+});

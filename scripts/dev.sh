@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Development: rebuilds and reloads the browser on every change.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$CHIRP_ROOT"
+
+scripts/bootstrap.sh
+export CHIRP_DEMO="${CHIRP_DEMO:-1}" CHIRP_INSECURE_COOKIES="${CHIRP_INSECURE_COOKIES:-1}"
+exec cargo leptos watch "$@"
