@@ -4,8 +4,12 @@
 //! the same router on port 0.
 
 pub mod config;
+pub mod domain;
 pub mod http;
+pub mod passwords;
 pub mod shutdown;
+pub mod store;
+pub mod users;
 
 use std::future::Future;
 

@@ -1,0 +1,277 @@
+//! The validated values of a user's profile.
+//!
+//! Each type can only hold a valid value. `parse` checks input from people;
+//! `from_stored` rebuilds a value a store wrote after it was parsed, so
+//! tightening a rule later cannot make existing users unreadable.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::FieldError;
+
+macro_rules! string_newtype {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// A value that was valid when it was stored.
+            pub fn from_stored(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = FieldError;
+            fn try_from(value: String) -> Result<Self, FieldError> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+/// 3–30 ASCII letters, digits or underscores. Unique regardless of case:
+/// stores index [`Username::key`], and keep the spelling the user chose.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Username(String);
+string_newtype!(Username);
+
+impl Username {
+    pub const MIN_CHARS: usize = 3;
+    pub const MAX_CHARS: usize = 30;
+
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        if input.is_empty() {
+            return Err(FieldError::Blank);
+        }
+        if !input.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(FieldError::InvalidCharacters);
+        }
+        // All ASCII from here, so bytes are characters.
+        match input.len() {
+            n if n < Self::MIN_CHARS => Err(FieldError::TooShort),
+            n if n > Self::MAX_CHARS => Err(FieldError::TooLong),
+            _ => Ok(Self(input.to_owned())),
+        }
+    }
+
+    /// The case-folded form that uniqueness and look-ups use.
+    pub fn key(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
+}
+
+/// An email address, trimmed, at most 254 characters, with a non-empty local
+/// part and a dotted domain. Deliverability is not checked here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+string_newtype!(Email);
+
+impl Email {
+    pub const MAX_CHARS: usize = 254;
+
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let email = input.trim();
+        if email.is_empty() {
+            return Err(FieldError::Blank);
+        }
+        if email.chars().count() > Self::MAX_CHARS {
+            return Err(FieldError::TooLong);
+        }
+        if email.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(FieldError::InvalidCharacters);
+        }
+        let Some((local, domain)) = email.rsplit_once('@') else {
+            return Err(FieldError::InvalidFormat);
+        };
+        let domain_ok = !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..");
+        if local.is_empty() || local.contains('@') || local.chars().count() > 64 || !domain_ok {
+            return Err(FieldError::InvalidFormat);
+        }
+        Ok(Self(email.to_owned()))
+    }
+
+    /// Case-folded for uniqueness: nearly every provider ignores case, and
+    /// two accounts differing only in case would be a support nightmare.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+/// The name shown next to the username: trimmed, 1–50 characters, no control
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DisplayName(String);
+string_newtype!(DisplayName);
+
+impl DisplayName {
+    pub const MAX_CHARS: usize = 50;
+
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let name = input.trim();
+        if name.is_empty() {
+            return Err(FieldError::Blank);
+        }
+        if name.chars().any(char::is_control) {
+            return Err(FieldError::InvalidCharacters);
+        }
+        if name.chars().count() > Self::MAX_CHARS {
+            return Err(FieldError::TooLong);
+        }
+        Ok(Self(name.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn usernames_follow_the_rules_with_precise_codes() {
+        assert_eq!(Username::parse("").unwrap_err(), FieldError::Blank);
+        assert_eq!(Username::parse("ab").unwrap_err(), FieldError::TooShort);
+        assert_eq!(
+            Username::parse(&"a".repeat(31)).unwrap_err(),
+            FieldError::TooLong
+        );
+        assert_eq!(
+            Username::parse("bad name").unwrap_err(),
+            FieldError::InvalidCharacters
+        );
+        assert_eq!(
+            Username::parse("émile").unwrap_err(),
+            FieldError::InvalidCharacters
+        );
+        assert_eq!(Username::parse("Ada_1815").unwrap().as_str(), "Ada_1815");
+        assert_eq!(Username::parse("Ada_1815").unwrap().key(), "ada_1815");
+        assert!(Username::parse(&"a".repeat(30)).is_ok());
+    }
+
+    #[test]
+    fn emails_are_trimmed_and_need_a_local_part_and_a_dotted_domain() {
+        assert_eq!(Email::parse("  ").unwrap_err(), FieldError::Blank);
+        assert_eq!(
+            Email::parse("ada.example.com").unwrap_err(),
+            FieldError::InvalidFormat
+        );
+        assert_eq!(
+            Email::parse("@example.com").unwrap_err(),
+            FieldError::InvalidFormat
+        );
+        assert_eq!(
+            Email::parse("ada@localhost").unwrap_err(),
+            FieldError::InvalidFormat
+        );
+        assert_eq!(
+            Email::parse("a@b@c.io").unwrap_err(),
+            FieldError::InvalidFormat
+        );
+        assert_eq!(
+            Email::parse("ada lovelace@example.com").unwrap_err(),
+            FieldError::InvalidCharacters
+        );
+        let email = Email::parse(" Ada@Example.com ").unwrap();
+        assert_eq!(email.as_str(), "Ada@Example.com");
+        assert_eq!(email.key(), "ada@example.com");
+    }
+
+    #[test]
+    fn display_names_are_trimmed_and_at_most_fifty_characters() {
+        assert_eq!(DisplayName::parse(" \t").unwrap_err(), FieldError::Blank);
+        assert_eq!(
+            DisplayName::parse("a\u{7}b").unwrap_err(),
+            FieldError::InvalidCharacters
+        );
+        assert_eq!(
+            DisplayName::parse(&"é".repeat(51)).unwrap_err(),
+            FieldError::TooLong
+        );
+        assert_eq!(
+            DisplayName::parse(&"é".repeat(50))
+                .unwrap()
+                .as_str()
+                .chars()
+                .count(),
+            50
+        );
+        assert_eq!(
+            DisplayName::parse("  Ada Lovelace ").unwrap().as_str(),
+            "Ada Lovelace"
+        );
+    }
+
+    #[test]
+    fn json_input_is_validated_too() {
+        assert!(serde_json::from_str::<Username>(r#""no way""#).is_err());
+        assert_eq!(
+            serde_json::from_str::<Username>(r#""ada""#)
+                .unwrap()
+                .as_str(),
+            "ada"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn username_parser_never_panics_and_round_trips(input in any::<String>()) {
+            if let Ok(name) = Username::parse(&input) {
+                prop_assert_eq!(name.as_str(), input.as_str());
+                prop_assert_eq!(Username::parse(name.as_str()), Ok(name));
+            }
+        }
+
+        #[test]
+        fn valid_usernames_are_accepted(input in "[A-Za-z0-9_]{3,30}") {
+            prop_assert!(Username::parse(&input).is_ok());
+        }
+
+        #[test]
+        fn email_parser_never_panics_and_round_trips(input in any::<String>()) {
+            if let Ok(email) = Email::parse(&input) {
+                prop_assert_eq!(Email::parse(email.as_str()), Ok(email));
+            }
+        }
+
+        #[test]
+        fn plausible_emails_are_accepted(input in "[a-z0-9._+-]{1,20}@[a-z0-9-]{1,20}\\.[a-z]{2,6}") {
+            prop_assert!(Email::parse(&input).is_ok());
+        }
+
+        #[test]
+        fn display_name_parser_never_panics_and_round_trips(input in any::<String>()) {
+            if let Ok(name) = DisplayName::parse(&input) {
+                prop_assert!(name.as_str().chars().count() <= DisplayName::MAX_CHARS);
+                prop_assert_eq!(DisplayName::parse(name.as_str()), Ok(name));
+            }
+        }
+    }
+}
