@@ -1,6 +1,7 @@
 //! Everything Chirp's server and browser share: the components and pages.
 //! Server-only code sits behind the `ssr` feature, browser-only behind `hydrate`.
 
+pub mod api;
 pub mod components;
 pub mod pages;
 

@@ -1,0 +1,64 @@
+//! The REST API's wire types, shared by the server (which produces them) and
+//! the browser (which consumes them), so both sides agree by construction.
+//!
+//! Serde only: nothing here may pull a server dependency into the WASM build.
+//! `utoipa::ToSchema` is derived for the OpenAPI document behind `ssr` only.
+
+pub mod errors;
+pub mod types;
+
+pub use errors::{ErrorBody, ErrorCode, FieldCode};
+pub use types::*;
+
+/// The session cookie the server sets at sign-up and login. `HttpOnly`, so the
+/// browser code never reads it; it only needs to send requests with
+/// `credentials: "same-origin"` (the default for same-origin `fetch`).
+pub const SESSION_COOKIE: &str = "chirp_session";
+
+/// Longest tweet, counted by [`tweet_length`].
+pub const TWEET_MAX_CHARS: usize = 280;
+
+/// How the server counts a tweet's length: extended grapheme clusters of the
+/// trimmed body, so "👍🏽" or "é" written with a combining accent count as one
+/// character, as a person would count them. The composer's counter uses the
+/// same function, so the counter and the server never disagree.
+pub fn tweet_length(body: &str) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    body.trim().graphemes(true).count()
+}
+
+/// Default and maximum page sizes of the list endpoints (`?limit=`).
+pub const PAGE_DEFAULT: u32 = 20;
+pub const PAGE_MAX: u32 = 100;
+
+/// The endpoints, so the client never spells a path twice.
+pub mod paths {
+    pub const INFO: &str = "/api/v1/info";
+    pub const USERS: &str = "/api/v1/users";
+    pub const TWEETS: &str = "/api/v2/tweets";
+    pub const LOGIN: &str = "/api/v1/auth/login";
+    pub const LOGOUT: &str = "/api/v1/auth/logout";
+    pub const ME: &str = "/api/v1/auth/me";
+
+    pub fn user(id: &str) -> String {
+        format!("{USERS}/{id}")
+    }
+
+    pub fn tweet(id: &str) -> String {
+        format!("{TWEETS}/{id}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tweet_length_counts_what_a_person_sees() {
+        assert_eq!(tweet_length("  hello  "), 5);
+        assert_eq!(tweet_length("👍🏽"), 1);
+        assert_eq!(tweet_length("e\u{301}"), 1);
+        assert_eq!(tweet_length("🇫🇷🇩🇪"), 2);
+        assert_eq!(tweet_length(""), 0);
+    }
+}

@@ -1,0 +1,135 @@
+//! Request and response bodies. Field names follow the original service
+//! (`tweetedby`, `timestamp`, `user_list`, `tweets_list`, `api_version`) so its
+//! clients keep working. Ids are strings: they are 64-bit and JavaScript
+//! numbers are not. Times are RFC 3339 in UTC, e.g. `2026-11-26T20:12:00Z`.
+//!
+//! Request bodies reject unknown fields, so a typo is a 422, never ignored.
+
+use serde::{Deserialize, Serialize};
+
+/// A user as anyone may see them. `email` is present only when the user is
+/// the one asking (sign-up, `GET /api/v1/auth/me`, their own `GET`/`PUT`).
+/// There is no password field, and no way to get one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UserDto {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// `GET /api/v1/users`, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UserList {
+    pub user_list: Vec<UserDto>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TweetDto {
+    pub id: String,
+    pub body: String,
+    /// The author's username.
+    pub tweetedby: String,
+    pub timestamp: String,
+}
+
+/// `GET /api/v2/tweets`, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TweetList {
+    pub tweets_list: Vec<TweetDto>,
+}
+
+/// `POST /api/v1/users`: sign up. On success the new user is logged in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignUp {
+    pub username: String,
+    pub email: String,
+    /// Display name; the username when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// 8 to 72 bytes (bcrypt reads no more than 72).
+    pub password: String,
+}
+
+/// `PUT /api/v1/users/{id}`: change any of name, e-mail and password. A new
+/// password needs `current_password`. Send the `ETag` of the user you read
+/// as `If-Match`, so a concurrent change is not overwritten (412).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_password: Option<String>,
+}
+
+/// `DELETE /api/v1/users` (the original form): names the user to delete,
+/// which must be the logged-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeleteUser {
+    pub username: String,
+}
+
+/// `POST /api/v2/tweets`. The author is the logged-in user; `tweetedby` is
+/// accepted for the original clients but must then name that same user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTweet {
+    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tweetedby: Option<String>,
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// One API release, as `GET /api/v1/info` lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApiRelease {
+    pub version: String,
+    pub buildtime: String,
+    #[serde(default)]
+    pub links: String,
+    #[serde(default)]
+    pub methods: String,
+}
+
+/// `GET /api/v1/info`: the releases, plus the limits the client should
+/// enforce the same way the server does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApiInfo {
+    pub api_version: Vec<ApiRelease>,
+    pub limits: Limits,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Limits {
+    /// See [`crate::api::tweet_length`].
+    pub tweet_max_chars: usize,
+    pub page_max: u32,
+}
