@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod components;
+pub mod flux;
 pub mod pages;
 
 use leptos::prelude::*;
@@ -13,7 +14,17 @@ use leptos_router::{
 };
 
 use components::header::Header;
-use pages::{home::HomePage, not_found::NotFound};
+use pages::{
+    account::{LoginPage, LogoutPage, ProfilePage, SignUpPage},
+    home::HomePage,
+    not_found::NotFound,
+    user::UserPage,
+};
+
+/// Whether the WASM has taken over the page. Before that (and on the
+/// server) controls must work as plain HTML.
+#[derive(Clone, Copy)]
+pub struct Hydrated(pub ReadSignal<bool>);
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -27,6 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                <PageDataTag />
             </head>
             <body>
                 <App />
@@ -43,6 +55,9 @@ pub fn App() -> impl IntoView {
     // over the server-rendered page; tests wait for it to prove hydration.
     let hydrated = RwSignal::new(false);
     Effect::new(move || hydrated.set(true));
+    provide_context(Hydrated(hydrated.read_only()));
+    let dispatcher = flux::provide_flux(&flux::page_data::current());
+    flux::clock::start_ticking(dispatcher);
 
     view! {
         <Stylesheet id="chirp" href="/pkg/chirp.css" />
@@ -51,14 +66,28 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Chirp".to_string() } else { format!("{page} · Chirp") }
         } />
         <Router>
+            <flux::Navigator />
             <div class="app" data-hydrated=move || hydrated.get().to_string()>
                 <Header />
                 <main class="main" id="main">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/signup") view=SignUpPage />
+                        <Route path=path!("/profile") view=ProfilePage />
+                        <Route path=path!("/logout") view=LogoutPage />
+                        <Route path=path!("/u/:username") view=UserPage />
                     </Routes>
                 </main>
             </div>
         </Router>
     }
+}
+
+/// The page's data for the browser's stores, in an attribute (escaped like
+/// any other), rendered by the server only: the body is what hydrates.
+#[component]
+fn PageDataTag() -> impl IntoView {
+    let json = serde_json::to_string(&flux::page_data::current()).unwrap_or_default();
+    view! { <meta name=flux::page_data::META_NAME content=json /> }
 }

@@ -1,10 +1,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::icons::BirdIcon;
+use super::{account::LogoutButton, icons::BirdIcon};
+use crate::flux::use_session;
 
 #[component]
 pub fn Header() -> impl IntoView {
+    let session = use_session().0;
+    let logged_in = move || session.with(|s| s.user.is_some());
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -16,6 +19,18 @@ pub fn Header() -> impl IntoView {
             </A>
             <nav class="nav" aria-label="Main">
                 <A href="/">"Home"</A>
+                <Show
+                    when=logged_in
+                    fallback=|| {
+                        view! {
+                            <A href="/login">"Log in"</A>
+                            <A href="/signup">"Sign up"</A>
+                        }
+                    }
+                >
+                    <A href="/profile">"Profile"</A>
+                    <LogoutButton />
+                </Show>
             </nav>
         </header>
     }

@@ -1,2 +1,7 @@
+pub mod account;
+pub mod composer;
+pub mod form;
 pub mod header;
 pub mod icons;
+pub mod timeline;
+pub mod tweet_list;

@@ -1,13 +1,33 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::{
+    components::{account::LoginForm, composer::Composer, timeline::Timeline},
+    flux::{use_session, TimelineKey},
+};
+
+/// The timeline for a logged-in user; the login form for anyone else.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let session = use_session().0;
+    let logged_in = move || session.with(|s| s.user.is_some());
     view! {
         <Title text="" />
-        <section class="card hero">
-            <h1>"Welcome to Chirp"</h1>
-            <p>"Short messages from the people you follow. The timeline is on its way."</p>
-        </section>
+        <Show
+            when=logged_in
+            fallback=|| {
+                view! {
+                    <section class="hero">
+                        <h1>"Welcome to Chirp"</h1>
+                        <p>"Short messages from the people you follow."</p>
+                    </section>
+                    <LoginForm />
+                }
+            }
+        >
+            <h1 class="visually-hidden">"Home"</h1>
+            <Composer />
+            <Timeline key=TimelineKey::Everyone />
+        </Show>
     }
 }

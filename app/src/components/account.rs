@@ -1,0 +1,214 @@
+//! The account forms. Each is a plain HTML form that posts to its page's own
+//! address (the server handles it without WASM) and, once hydrated,
+//! dispatches its action instead.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::form::{enhance, Field, FormError, Values};
+use crate::{
+    api::{LoginRequest, SignUp, UpdateUser},
+    flux::{use_session, Action, FormKind, FormState},
+};
+
+fn form_state(kind: FormKind) -> Memo<FormState> {
+    let session = use_session().0;
+    Memo::new(move |_| session.with(|s| s.form(kind)))
+}
+
+#[component]
+pub fn LoginForm() -> impl IntoView {
+    let state = form_state(FormKind::LogIn);
+    let error = Signal::derive(move || state.with(|f| f.error.clone()));
+    let typed = state.with_untracked(|f| f.values.get("username").cloned().unwrap_or_default());
+    let submit = enhance(|values: Values| {
+        Some(Action::LogIn(LoginRequest {
+            username: values.get("username"),
+            password: values.get("password"),
+        }))
+    });
+    view! {
+        <form class="card form" method="post" action="/login" on:submit=submit>
+            <h1>"Log in"</h1>
+            <FormError form=FormKind::LogIn error />
+            <Field label="Username" name="username" autocomplete="username" value=typed error />
+            <Field
+                label="Password"
+                name="password"
+                kind="password"
+                autocomplete="current-password"
+                error
+            />
+            <button type="submit" class="button" disabled=move || state.with(|f| f.pending)>
+                {move || if state.with(|f| f.pending) { "Logging in…" } else { "Log in" }}
+            </button>
+            <p class="form-footer">
+                "New to Chirp? " <A href="/signup">"Sign up"</A>
+            </p>
+        </form>
+    }
+}
+
+#[component]
+pub fn SignUpForm() -> impl IntoView {
+    let state = form_state(FormKind::SignUp);
+    let error = Signal::derive(move || state.with(|f| f.error.clone()));
+    let typed =
+        move |name: &str| state.with_untracked(|f| f.values.get(name).cloned().unwrap_or_default());
+    let submit = enhance(|values: Values| {
+        Some(Action::SignUp(SignUp {
+            username: values.get("username"),
+            email: values.get("email"),
+            name: values.non_empty("name"),
+            password: values.get("password"),
+        }))
+    });
+    view! {
+        <form class="card form" method="post" action="/signup" on:submit=submit>
+            <h1>"Sign up"</h1>
+            <FormError form=FormKind::SignUp error />
+            <Field
+                label="Username"
+                name="username"
+                autocomplete="username"
+                hint="3 to 30 letters, digits or underscores."
+                value=typed("username")
+                error
+            />
+            <Field
+                label="Password"
+                name="password"
+                kind="password"
+                autocomplete="new-password"
+                hint="At least 8 characters."
+                error
+            />
+            <Field
+                label="E-mail"
+                name="email"
+                kind="email"
+                autocomplete="email"
+                value=typed("email")
+                error
+            />
+            <Field
+                label="Full name"
+                name="name"
+                autocomplete="name"
+                required=false
+                hint="Shown next to your username. Optional."
+                value=typed("name")
+                error
+            />
+            <button type="submit" class="button" disabled=move || state.with(|f| f.pending)>
+                {move || if state.with(|f| f.pending) { "Signing up…" } else { "Sign up" }}
+            </button>
+            <p class="form-footer">
+                "Already have an account? " <A href="/login">"Log in"</A>
+            </p>
+        </form>
+    }
+}
+
+#[component]
+pub fn ProfileForm() -> impl IntoView {
+    let session = use_session().0;
+    let state = form_state(FormKind::Profile);
+    let error = Signal::derive(move || state.with(|f| f.error.clone()));
+    let user = session
+        .with_untracked(|s| s.user.clone())
+        .unwrap_or_else(|| {
+            // Rendered only for a logged-in user.
+            crate::api::UserDto {
+                id: String::new(),
+                username: String::new(),
+                name: String::new(),
+                created_at: String::new(),
+                email: None,
+            }
+        });
+    let typed = move |name: &str, current: String| {
+        state.with_untracked(|f| f.values.get(name).cloned().unwrap_or(current))
+    };
+    let etag = session
+        .with_untracked(|s| s.etag.clone())
+        .unwrap_or_default();
+    let submit = enhance(move |values: Values| {
+        let current = session.with_untracked(|s| s.user.clone())?;
+        let changed = |name: &str, now: &str| {
+            let value = values.get(name);
+            (value.trim() != now).then_some(value)
+        };
+        Some(Action::UpdateProfile(UpdateUser {
+            name: changed("name", &current.name),
+            email: changed("email", current.email.as_deref().unwrap_or_default()),
+            password: values.non_empty("password"),
+            current_password: values.non_empty("current_password"),
+        }))
+    });
+    view! {
+        <form class="card form" method="post" action="/profile" on:submit=submit>
+            <h1>"Your profile"</h1>
+            <p class="muted">"@" {user.username.clone()}</p>
+            <FormError form=FormKind::Profile error />
+            // Without WASM, the version this form shows travels with it.
+            <input type="hidden" name="etag" value=etag />
+            <Show when=move || state.with(|f| f.saved)>
+                <p class="form-success" role="status">"Saved."</p>
+            </Show>
+            <Field
+                label="Full name"
+                name="name"
+                autocomplete="name"
+                value=typed("name", user.name.clone())
+                error
+            />
+            <Field
+                label="E-mail"
+                name="email"
+                kind="email"
+                autocomplete="email"
+                value=typed("email", user.email.clone().unwrap_or_default())
+                error
+            />
+            <fieldset class="fieldset">
+                <legend>"Change password"</legend>
+                <Field
+                    label="Current password"
+                    name="current_password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=false
+                    error
+                />
+                <Field
+                    label="New password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    required=false
+                    hint="At least 8 characters. Leave empty to keep your password."
+                    error
+                />
+            </fieldset>
+            <button type="submit" class="button" disabled=move || state.with(|f| f.pending)>
+                {move || if state.with(|f| f.pending) { "Saving…" } else { "Save" }}
+            </button>
+        </form>
+    }
+}
+
+/// A one-button form: logging out changes state, so it is a POST, never a
+/// link.
+#[component]
+pub fn LogoutButton(#[prop(default = "Logout")] label: &'static str) -> impl IntoView {
+    let state = form_state(FormKind::LogOut);
+    let submit = enhance(|_: Values| Some(Action::LogOut));
+    view! {
+        <form class="inline-form" method="post" action="/logout" on:submit=submit>
+            <button type="submit" class="link-button" disabled=move || state.with(|f| f.pending)>
+                {label}
+            </button>
+        </form>
+    }
+}

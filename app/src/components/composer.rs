@@ -1,0 +1,120 @@
+//! The composer: "How you doing?", a live counter that counts as the
+//! server does, and "Tweet now".
+
+use leptos::prelude::*;
+
+use super::form::{enhance, field_message, form_message, Values};
+use crate::{
+    api::{tweet_length, TWEET_MAX_CHARS},
+    flux::{use_dispatcher, use_tweets, Action, FormKind},
+    Hydrated,
+};
+
+#[component]
+pub fn Composer() -> impl IntoView {
+    let store = use_tweets().0;
+    let dispatcher = use_dispatcher();
+    let hydrated = expect_context::<Hydrated>().0;
+    let draft = move || store.with(|s| s.draft.clone());
+    let length = move || store.with(|s| tweet_length(&s.draft));
+    let over = move || is_over(length());
+    // Before the WASM runs the server judges the post, so the button must
+    // work; afterwards the counter's rule applies at once.
+    let blocked = move || hydrated.get() && !store.with(|s| s.can_send());
+    let error = move || {
+        store.with(|s| {
+            s.post_error.as_ref().map(|e| match e.details.get("body") {
+                Some(codes) if !codes.is_empty() => field_message("body", codes[0]),
+                _ => form_message(FormKind::Tweet, e),
+            })
+        })
+    };
+    let initial = store.with_untracked(|s| s.draft.clone());
+    let submit = enhance(|_: Values| Some(Action::SendTweet));
+
+    view! {
+        <form class="card composer" method="post" action="/" on:submit=submit>
+            <label class="visually-hidden" for="composer-body">
+                "Your tweet"
+            </label>
+            <textarea
+                id="composer-body"
+                name="body"
+                rows="3"
+                placeholder="How you doing?"
+                aria-describedby="composer-count composer-error"
+                prop:value=draft
+                on:input=move |event| dispatcher.dispatch(Action::DraftChanged(event_target_value(&event)))
+            >
+                {initial}
+            </textarea>
+            <div class="composer-footer">
+                <span
+                    id="composer-count"
+                    class="counter"
+                    class:over=over
+                    aria-live="polite"
+                    title="Characters used of 280"
+                >
+                    {move || format!("{}/{TWEET_MAX_CHARS}", length())}
+                </span>
+                <button type="submit" class="button" disabled=blocked>
+                    "Tweet now"
+                </button>
+            </div>
+            <p class="form-error" id="composer-error" role="alert">
+                {error}
+            </p>
+        </form>
+    }
+}
+
+/// Whether the counter turns red: more than the server accepts.
+pub fn is_over(length: usize) -> bool {
+    length > TWEET_MAX_CHARS
+}
+
+#[cfg(test)]
+mod tests {
+    //! The counter must agree with the server's `TweetBody::parse`; these
+    //! are the cases its tests use.
+    use super::*;
+
+    fn counts(text: &str) -> (usize, bool) {
+        let length = tweet_length(text);
+        (length, is_over(length))
+    }
+
+    #[test]
+    fn blank_text_counts_nothing() {
+        assert_eq!(counts("  \n "), (0, false));
+    }
+
+    #[test]
+    fn surrounding_whitespace_is_not_counted() {
+        assert_eq!(counts("  hi  "), (2, false));
+    }
+
+    #[test]
+    fn a_skin_toned_emoji_is_one_character() {
+        let thumbs = "👍🏽".repeat(280);
+        assert_eq!(counts(&thumbs), (280, false));
+        assert_eq!(counts(&format!("{thumbs}!")), (281, true));
+    }
+
+    #[test]
+    fn a_letter_with_a_combining_accent_is_one_character() {
+        assert_eq!(counts(&"e\u{301}".repeat(280)), (280, false));
+    }
+
+    #[test]
+    fn flags_count_one_each() {
+        assert_eq!(counts("🇫🇷🇩🇪"), (2, false));
+    }
+
+    #[test]
+    fn the_281st_character_turns_the_counter_red() {
+        assert_eq!(counts(&"a".repeat(280)), (280, false));
+        assert_eq!(counts(&"a".repeat(281)), (281, true));
+    }
+}

@@ -1,0 +1,174 @@
+//! The only code that talks HTTP (browser only): performs the reducers'
+//! [`Command`]s with gloo-net and dispatches the outcome as server actions.
+
+use std::cell::RefCell;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use leptos::task::spawn_local;
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::{Action, Command, Dispatcher, FormKind, TimelineKey};
+use crate::api::{
+    paths, ErrorBody, ErrorCode, NewTweet, TweetDto, TweetList, UserDto, PAGE_DEFAULT,
+};
+
+type Navigate = Box<dyn Fn(&str)>;
+
+thread_local! {
+    /// The router's navigate function, installed once the router exists.
+    static NAVIGATE: RefCell<Option<Navigate>> = const { RefCell::new(None) };
+}
+
+/// Called from inside the `<Router>`, so commands can change pages without
+/// a reload.
+pub fn install_navigator(navigate: impl Fn(&str) + 'static) {
+    NAVIGATE.with(|n| *n.borrow_mut() = Some(Box::new(navigate)));
+}
+
+pub fn perform(dispatcher: Dispatcher, command: Command) {
+    if let Command::Navigate(path) = command {
+        NAVIGATE.with(|n| match &*n.borrow() {
+            Some(navigate) => navigate(path),
+            None => {
+                let _ = leptos::prelude::window().location().set_href(path);
+            }
+        });
+        return;
+    }
+    spawn_local(async move {
+        let action = request(command).await;
+        dispatcher.dispatch(action);
+    });
+}
+
+async fn request(command: Command) -> Action {
+    match command {
+        Command::PostTweet { local_id, body } => {
+            let new = NewTweet {
+                body,
+                tweetedby: None,
+            };
+            match send::<TweetDto>(json(Request::post(paths::TWEETS), &new)).await {
+                Ok((tweet, _)) => Action::ReceivedTweet { local_id, tweet },
+                Err(error) => Action::TweetFailed { local_id, error },
+            }
+        }
+        Command::FetchTweets { key, max_id } => {
+            let mut query = vec![("limit", PAGE_DEFAULT.to_string())];
+            if let TimelineKey::Author(name) = &key {
+                query.push(("tweetedby", name.clone()));
+            }
+            let older = max_id.is_some();
+            if let Some(id) = max_id {
+                query.push(("max_id", id));
+            }
+            let builder = Request::get(paths::TWEETS).query(query);
+            match send::<TweetList>(builder.build()).await {
+                Ok((list, _)) => Action::ReceivedTweets {
+                    key,
+                    tweets: list.tweets_list,
+                    older,
+                },
+                Err(error) => Action::TimelineFailed { key, error },
+            }
+        }
+        Command::LogIn(login) => {
+            session_started(FormKind::LogIn, json(Request::post(paths::LOGIN), &login)).await
+        }
+        Command::SignUp(sign_up) => {
+            session_started(
+                FormKind::SignUp,
+                json(Request::post(paths::USERS), &sign_up),
+            )
+            .await
+        }
+        Command::UpdateProfile {
+            user_id,
+            etag,
+            changes,
+        } => {
+            let mut builder = Request::put(&paths::user(&user_id));
+            if let Some(etag) = &etag {
+                builder = builder.header("If-Match", etag);
+            }
+            match send::<UserDto>(json(builder, &changes)).await {
+                Ok((user, etag)) => Action::ProfileUpdated { user, etag },
+                Err(error) => Action::FormFailed {
+                    form: FormKind::Profile,
+                    error,
+                },
+            }
+        }
+        Command::LogOut => match send_empty(Request::post(paths::LOGOUT).build()).await {
+            // Already logged out elsewhere is logged out all the same.
+            Ok(()) => Action::LoggedOut,
+            Err(error) if error.error == ErrorCode::Unauthorized => Action::LoggedOut,
+            Err(error) => Action::FormFailed {
+                form: FormKind::LogOut,
+                error,
+            },
+        },
+        Command::Navigate(_) => unreachable!("handled without a request"),
+    }
+}
+
+async fn session_started(form: FormKind, request: Result<Request, gloo_net::Error>) -> Action {
+    match send::<UserDto>(request).await {
+        Ok((user, _)) => Action::LoggedIn(user),
+        Err(error) => Action::FormFailed { form, error },
+    }
+}
+
+fn json(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, gloo_net::Error> {
+    builder.json(body)
+}
+
+/// The decoded body and the `ETag`, or the API's error.
+async fn send<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<(T, Option<String>), ErrorBody> {
+    let response = checked(request).await?;
+    let etag = response.headers().get("etag");
+    let body = response.json::<T>().await.map_err(|_| unreadable())?;
+    Ok((body, etag))
+}
+
+async fn send_empty(request: Result<Request, gloo_net::Error>) -> Result<(), ErrorBody> {
+    checked(request).await.map(|_| ())
+}
+
+async fn checked(request: Result<Request, gloo_net::Error>) -> Result<Response, ErrorBody> {
+    let response = request
+        .map_err(|_| unreadable())?
+        .send()
+        .await
+        .map_err(|_| unreachable_server())?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    Err(response
+        .json::<ErrorBody>()
+        .await
+        .unwrap_or_else(|_| ErrorBody {
+            error: ErrorCode::Unknown,
+            message: format!("the server answered {status}"),
+            details: Default::default(),
+        }))
+}
+
+fn unreachable_server() -> ErrorBody {
+    ErrorBody {
+        error: ErrorCode::Unavailable,
+        message: "Chirp could not be reached; check the connection and try again".into(),
+        details: Default::default(),
+    }
+}
+
+fn unreadable() -> ErrorBody {
+    ErrorBody {
+        error: ErrorCode::Internal,
+        message: "the server's answer could not be read".into(),
+        details: Default::default(),
+    }
+}

@@ -1,0 +1,95 @@
+//! The data a page is rendered from. The server fills it from the store and
+//! renders with it; it also ships it in the page (an attribute of
+//! `<meta name="chirp-page-data">`, escaped like any attribute), and the
+//! browser seeds its stores from that same value before hydrating. So the
+//! first client render is the server's render: no second fetch, no flash,
+//! no mismatch.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{session::FormKind, tweets::TimelineKey};
+use crate::api::{ErrorBody, TweetDto, UserDto};
+
+/// Name of the `<meta>` element that carries the page data.
+pub const META_NAME: &str = "chirp-page-data";
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageData {
+    /// The server's clock when it rendered (RFC 3339): relative times are
+    /// computed against it until the browser's clock takes over.
+    pub now: String,
+    /// The logged-in user (with their e-mail address), if any.
+    pub user: Option<UserDto>,
+    /// The `ETag` of that user, for `If-Match` on a profile update.
+    pub user_etag: Option<String>,
+    /// The timeline the page shows, if it shows one.
+    pub timeline: Option<Timeline>,
+    /// Errors of a form posted without JavaScript, shown on the re-rendered
+    /// page.
+    pub form: Option<FormFeedback>,
+    /// A form posted without JavaScript that succeeded ("Saved.").
+    pub saved: Option<FormKind>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub key: TimelineKey,
+    /// Newest first.
+    pub tweets: Vec<TweetDto>,
+    /// Whether a page older than these may exist.
+    pub has_more: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormFeedback {
+    pub form: FormKind,
+    /// What the server answered, as the JSON API would have.
+    pub error: ErrorBody,
+    /// What the person typed (never passwords), to fill the form again.
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+}
+
+impl PageData {
+    pub fn now(&self) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(&self.now)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
+    }
+
+    /// The page data the server shipped, read from the document.
+    #[cfg(feature = "hydrate")]
+    pub fn from_document() -> Self {
+        use wasm_bindgen::JsCast;
+        let content = leptos::prelude::document()
+            .query_selector(&format!("meta[name=\"{META_NAME}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlMetaElement>().ok())
+            .map(|meta| meta.content());
+        match content.map(|json| serde_json::from_str(&json)) {
+            Some(Ok(data)) => data,
+            Some(Err(error)) => {
+                leptos::logging::error!("unreadable page data: {error}");
+                Self::default()
+            }
+            None => Self::default(),
+        }
+    }
+}
+
+/// The per-page data as the app sees it: the server provides it through
+/// context; the browser reads what the server shipped.
+pub fn current() -> PageData {
+    #[cfg(feature = "hydrate")]
+    {
+        PageData::from_document()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        leptos::prelude::use_context::<PageData>().unwrap_or_default()
+    }
+}

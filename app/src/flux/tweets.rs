@@ -1,0 +1,446 @@
+//! The tweet store: the timeline on screen, the posts on their way to the
+//! server, the composer's draft, and what went wrong.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{page_data::PageData, session::FormKind, Action, Command};
+use crate::api::{tweet_length, ErrorBody, TweetDto, PAGE_DEFAULT, TWEET_MAX_CHARS};
+
+/// Which timeline a page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimelineKey {
+    /// Everyone's tweets (the home page).
+    Everyone,
+    /// One user's tweets (`/u/:username`).
+    Author(String),
+}
+
+impl TimelineKey {
+    fn shows(&self, tweet: &TweetDto) -> bool {
+        match self {
+            Self::Everyone => true,
+            Self::Author(name) => name.eq_ignore_ascii_case(&tweet.tweetedby),
+        }
+    }
+}
+
+/// A post sent but not yet confirmed, shown at the top meanwhile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingTweet {
+    pub local_id: u64,
+    pub body: String,
+    pub author: String,
+    pub at: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TweetState {
+    /// The timeline `tweets` belong to; `None` before any is loaded.
+    pub key: Option<TimelineKey>,
+    /// Confirmed tweets, newest first.
+    pub tweets: Vec<TweetDto>,
+    /// Newest first.
+    pub pending: Vec<PendingTweet>,
+    /// Whether "Load older" may find more.
+    pub has_more: bool,
+    /// A page is on its way.
+    pub loading: bool,
+    /// Why the timeline could not be loaded.
+    pub load_error: Option<String>,
+    /// The composer's text.
+    pub draft: String,
+    /// Why the last post was refused.
+    pub post_error: Option<ErrorBody>,
+    next_local_id: u64,
+}
+
+impl TweetState {
+    pub fn seeded(data: &PageData) -> Self {
+        let mut state = Self::default();
+        if let Some(timeline) = &data.timeline {
+            state.key = Some(timeline.key.clone());
+            state.tweets = timeline.tweets.clone();
+            state.has_more = timeline.has_more;
+        }
+        if let Some(feedback) = data.form.as_ref().filter(|f| f.form == FormKind::Tweet) {
+            state.draft = feedback.values.get("body").cloned().unwrap_or_default();
+            state.post_error = Some(feedback.error.clone());
+        }
+        state
+    }
+
+    /// Whether the draft may be sent: not blank, not over the limit.
+    pub fn can_send(&self) -> bool {
+        let length = tweet_length(&self.draft);
+        length > 0 && length <= TWEET_MAX_CHARS
+    }
+}
+
+/// `user` is the logged-in username (the author of a new post); `now`
+/// stamps pending posts until the server's timestamp replaces it.
+pub fn reduce(
+    state: &mut TweetState,
+    action: &Action,
+    user: Option<&str>,
+    now: DateTime<Utc>,
+) -> Vec<Command> {
+    match action {
+        Action::DraftChanged(text) => {
+            state.draft = text.clone();
+            state.post_error = None;
+            vec![]
+        }
+        Action::SendTweet => {
+            // An empty draft is also what stops a double click from posting
+            // twice: the first click has already moved the text to pending.
+            let Some(author) = user else { return vec![] };
+            if !state.can_send() {
+                return vec![];
+            }
+            let body = state.draft.trim().to_string();
+            let local_id = state.next_local_id;
+            state.next_local_id += 1;
+            state.pending.insert(
+                0,
+                PendingTweet {
+                    local_id,
+                    body: body.clone(),
+                    author: author.to_string(),
+                    at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+                },
+            );
+            state.draft.clear();
+            state.post_error = None;
+            vec![Command::PostTweet { local_id, body }]
+        }
+        Action::ReceivedTweet { local_id, tweet } => {
+            state.pending.retain(|p| p.local_id != *local_id);
+            let shown = state.key.as_ref().is_some_and(|key| key.shows(tweet));
+            if shown && !state.tweets.iter().any(|t| t.id == tweet.id) {
+                state.tweets.insert(0, tweet.clone());
+            }
+            vec![]
+        }
+        Action::TweetFailed { local_id, error } => {
+            if let Some(i) = state.pending.iter().position(|p| p.local_id == *local_id) {
+                let failed = state.pending.remove(i);
+                // Give the text back so it can be fixed, unless a new one is
+                // already being written.
+                if state.draft.trim().is_empty() {
+                    state.draft = failed.body;
+                }
+            }
+            state.post_error = Some(error.clone());
+            vec![]
+        }
+        Action::ShowTimeline(key) => {
+            if state.key.as_ref() == Some(key) {
+                return vec![];
+            }
+            state.key = Some(key.clone());
+            state.tweets.clear();
+            state.has_more = false;
+            state.loading = true;
+            state.load_error = None;
+            vec![Command::FetchTweets {
+                key: key.clone(),
+                max_id: None,
+            }]
+        }
+        Action::LoadOlder => {
+            let Some(key) = state.key.clone() else {
+                return vec![];
+            };
+            if state.loading || !state.has_more {
+                return vec![];
+            }
+            state.loading = true;
+            state.load_error = None;
+            vec![Command::FetchTweets {
+                key,
+                max_id: state.tweets.last().map(|t| t.id.clone()),
+            }]
+        }
+        Action::ReceivedTweets { key, tweets, older } => {
+            if state.key.as_ref() != Some(key) {
+                return vec![]; // an answer for a timeline no longer shown
+            }
+            state.loading = false;
+            state.has_more = tweets.len() >= PAGE_DEFAULT as usize;
+            if *older {
+                let fresh: Vec<_> = tweets
+                    .iter()
+                    .filter(|t| !state.tweets.iter().any(|s| s.id == t.id))
+                    .cloned()
+                    .collect();
+                state.tweets.extend(fresh);
+            } else {
+                state.tweets = tweets.clone();
+            }
+            vec![]
+        }
+        Action::TimelineFailed { key, error } => {
+            if state.key.as_ref() == Some(key) {
+                state.loading = false;
+                state.load_error = Some(error.message.clone());
+            }
+            vec![]
+        }
+        Action::LoggedIn(_) | Action::LoggedOut => {
+            // Another person's view: nothing of the previous one stays.
+            *state = TweetState {
+                next_local_id: state.next_local_id,
+                ..TweetState::default()
+            };
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{api::ErrorCode, flux::page_data::Timeline};
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-26T20:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn tweet(id: &str, by: &str) -> TweetDto {
+        TweetDto {
+            id: id.into(),
+            body: format!("tweet {id}"),
+            tweetedby: by.into(),
+            timestamp: "2026-11-26T19:00:00Z".into(),
+        }
+    }
+
+    fn error(message: &str) -> ErrorBody {
+        ErrorBody {
+            error: ErrorCode::ValidationFailed,
+            message: message.into(),
+            details: Default::default(),
+        }
+    }
+
+    fn home(tweets: Vec<TweetDto>) -> TweetState {
+        TweetState::seeded(&PageData {
+            timeline: Some(Timeline {
+                key: TimelineKey::Everyone,
+                tweets,
+                has_more: true,
+            }),
+            ..PageData::default()
+        })
+    }
+
+    fn run(state: &mut TweetState, action: Action) -> Vec<Command> {
+        reduce(state, &action, Some("ann"), now())
+    }
+
+    #[test]
+    fn seeding_takes_the_servers_timeline_as_is() {
+        let state = home(vec![tweet("2", "bob"), tweet("1", "ann")]);
+        assert_eq!(state.key, Some(TimelineKey::Everyone));
+        assert_eq!(state.tweets.len(), 2);
+        assert!(state.has_more);
+        assert!(!state.loading);
+    }
+
+    #[test]
+    fn sending_moves_the_draft_to_pending_at_the_top_and_posts_it_once() {
+        let mut state = home(vec![tweet("1", "bob")]);
+        run(&mut state, Action::DraftChanged("  hello  ".into()));
+        let commands = run(&mut state, Action::SendTweet);
+        assert_eq!(
+            commands,
+            vec![Command::PostTweet {
+                local_id: 0,
+                body: "hello".into()
+            }]
+        );
+        assert_eq!(state.pending[0].body, "hello");
+        assert_eq!(state.pending[0].author, "ann");
+        assert_eq!(state.pending[0].at, "2026-11-26T20:00:00Z");
+        assert_eq!(state.draft, "");
+        // The second click of a double click finds nothing to send.
+        assert_eq!(run(&mut state, Action::SendTweet), vec![]);
+        assert_eq!(state.pending.len(), 1);
+    }
+
+    #[test]
+    fn nothing_is_sent_blank_over_the_limit_or_logged_out() {
+        let mut state = home(vec![]);
+        run(&mut state, Action::DraftChanged("   ".into()));
+        assert_eq!(run(&mut state, Action::SendTweet), vec![]);
+        run(&mut state, Action::DraftChanged("a".repeat(281)));
+        assert!(!state.can_send());
+        assert_eq!(run(&mut state, Action::SendTweet), vec![]);
+        run(&mut state, Action::DraftChanged("👍🏽".repeat(280)));
+        assert!(state.can_send(), "280 graphemes are allowed");
+        assert_eq!(reduce(&mut state, &Action::SendTweet, None, now()), vec![]);
+        assert!(state.pending.is_empty());
+    }
+
+    #[test]
+    fn a_confirmed_post_replaces_its_pending_copy_at_the_top() {
+        let mut state = home(vec![tweet("1", "bob")]);
+        run(&mut state, Action::DraftChanged("hello".into()));
+        run(&mut state, Action::SendTweet);
+        run(
+            &mut state,
+            Action::ReceivedTweet {
+                local_id: 0,
+                tweet: tweet("9", "ann"),
+            },
+        );
+        assert!(state.pending.is_empty());
+        assert_eq!(state.tweets[0].id, "9");
+        assert_eq!(state.tweets.len(), 2);
+        // The same answer twice does not show the tweet twice.
+        run(
+            &mut state,
+            Action::ReceivedTweet {
+                local_id: 0,
+                tweet: tweet("9", "ann"),
+            },
+        );
+        assert_eq!(state.tweets.len(), 2);
+    }
+
+    #[test]
+    fn a_confirmed_post_stays_off_another_users_timeline() {
+        let mut state = TweetState {
+            key: Some(TimelineKey::Author("bob".into())),
+            ..TweetState::default()
+        };
+        run(
+            &mut state,
+            Action::ReceivedTweet {
+                local_id: 0,
+                tweet: tweet("9", "ann"),
+            },
+        );
+        assert!(state.tweets.is_empty());
+    }
+
+    #[test]
+    fn a_refused_post_is_removed_with_its_error_and_its_text_given_back() {
+        let mut state = home(vec![]);
+        run(&mut state, Action::DraftChanged("hello".into()));
+        run(&mut state, Action::SendTweet);
+        run(
+            &mut state,
+            Action::TweetFailed {
+                local_id: 0,
+                error: error("too long"),
+            },
+        );
+        assert!(state.pending.is_empty());
+        assert_eq!(state.post_error.as_ref().unwrap().message, "too long");
+        assert_eq!(state.draft, "hello");
+        // Typing again clears the error.
+        run(&mut state, Action::DraftChanged("hello!".into()));
+        assert_eq!(state.post_error, None);
+    }
+
+    #[test]
+    fn load_older_follows_the_cursor_of_the_oldest_tweet_once_at_a_time() {
+        let mut state = home(vec![tweet("2", "bob"), tweet("1", "ann")]);
+        let commands = run(&mut state, Action::LoadOlder);
+        assert_eq!(
+            commands,
+            vec![Command::FetchTweets {
+                key: TimelineKey::Everyone,
+                max_id: Some("1".into())
+            }]
+        );
+        assert!(state.loading);
+        assert_eq!(
+            run(&mut state, Action::LoadOlder),
+            vec![],
+            "already loading"
+        );
+        run(
+            &mut state,
+            Action::ReceivedTweets {
+                key: TimelineKey::Everyone,
+                tweets: vec![tweet("1", "ann"), tweet("0", "bob")],
+                older: true,
+            },
+        );
+        let ids: Vec<_> = state.tweets.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["2", "1", "0"], "appended, without duplicates");
+        assert!(!state.loading);
+        assert!(!state.has_more, "a short page is the last one");
+        assert_eq!(run(&mut state, Action::LoadOlder), vec![]);
+    }
+
+    #[test]
+    fn showing_another_timeline_loads_it_and_ignores_late_answers_for_the_old_one() {
+        let mut state = home(vec![tweet("1", "ann")]);
+        assert_eq!(
+            run(&mut state, Action::ShowTimeline(TimelineKey::Everyone)),
+            vec![],
+            "already shown: no second fetch"
+        );
+        let bob = TimelineKey::Author("bob".into());
+        let commands = run(&mut state, Action::ShowTimeline(bob.clone()));
+        assert_eq!(
+            commands,
+            vec![Command::FetchTweets {
+                key: bob.clone(),
+                max_id: None
+            }]
+        );
+        assert!(state.tweets.is_empty());
+        run(
+            &mut state,
+            Action::ReceivedTweets {
+                key: TimelineKey::Everyone,
+                tweets: vec![tweet("5", "ann")],
+                older: false,
+            },
+        );
+        assert!(state.tweets.is_empty(), "late answer ignored");
+        run(
+            &mut state,
+            Action::ReceivedTweets {
+                key: bob.clone(),
+                tweets: vec![tweet("3", "bob")],
+                older: false,
+            },
+        );
+        assert_eq!(state.tweets[0].id, "3");
+    }
+
+    #[test]
+    fn a_failed_load_says_why() {
+        let bob = TimelineKey::Author("bob".into());
+        let mut state = TweetState::default();
+        run(&mut state, Action::ShowTimeline(bob.clone()));
+        run(
+            &mut state,
+            Action::TimelineFailed {
+                key: bob,
+                error: error("storage unavailable"),
+            },
+        );
+        assert!(!state.loading);
+        assert_eq!(state.load_error.as_deref(), Some("storage unavailable"));
+    }
+
+    #[test]
+    fn logging_in_or_out_forgets_the_previous_view() {
+        let mut state = home(vec![tweet("1", "ann")]);
+        run(&mut state, Action::DraftChanged("draft".into()));
+        run(&mut state, Action::LoggedOut);
+        assert_eq!(state.key, None);
+        assert!(state.tweets.is_empty());
+        assert_eq!(state.draft, "");
+    }
+}
