@@ -23,6 +23,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Site root, package dir and output name of the built front end.
     pub leptos: LeptosOptions,
+    /// Which store, demo data, bcrypt cost (`CHIRP_STORE`, …).
+    pub storage: crate::store::StorageConfig,
 }
 
 impl Config {
@@ -40,6 +42,7 @@ impl Config {
         Ok(Self {
             addr: leptos.site_addr,
             leptos,
+            storage: crate::store::StorageConfig::from_env()?,
         })
     }
 }

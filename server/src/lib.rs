@@ -3,10 +3,12 @@
 //! `main.rs` only wires configuration to [`serve`]; tests and benchmarks start
 //! the same router on port 0.
 
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod http;
 pub mod passwords;
+pub mod seed;
 pub mod shutdown;
 pub mod store;
 pub mod users;
@@ -24,12 +26,18 @@ use tower_http::trace::TraceLayer;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    pub store: store::Store,
+    /// The user use cases (register, update, delete, authenticate).
+    pub users: users::Users,
 }
 
 impl AppState {
-    pub fn new(config: &config::Config) -> Self {
+    pub fn new(config: &config::Config, store: store::Store) -> Self {
+        let hasher = passwords::PasswordHasher::for_this_machine(config.storage.bcrypt_cost);
         Self {
             leptos_options: config.leptos.clone(),
+            users: users::Users::new(store.clone(), hasher),
+            store,
         }
     }
 }

@@ -1,6 +1,9 @@
 use std::process::ExitCode;
 
-use server::{config::Config, AppState};
+use server::{
+    cli::{self, Command},
+    config::Config,
+};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -17,6 +20,18 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    match Command::from_args(std::env::args().skip(1)) {
+        Ok(Command::Serve) => {}
+        Ok(Command::RebuildReadModels) => return cli::rebuild_read_models(&config).await,
+        Err(usage) => {
+            eprintln!("{usage}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let state = match cli::open_state(&config).await {
+        Ok(state) => state,
+        Err(code) => return code,
+    };
     let listener = match TcpListener::bind(config.addr).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -25,7 +40,7 @@ async fn main() -> ExitCode {
         }
     };
     tracing::info!(addr = %config.addr, "Chirp is listening on http://{}", config.addr);
-    match server::serve(listener, AppState::new(&config)).await {
+    match server::serve(listener, state).await {
         Ok(()) => {
             tracing::info!("stopped");
             ExitCode::SUCCESS

@@ -66,6 +66,13 @@ impl PasswordHasher {
         }
     }
 
+    /// As many hashes at once as there are cores: more would only queue
+    /// inside the CPU and slow every request down.
+    pub fn for_this_machine(cost: BcryptCost) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self::new(cost, cores)
+    }
+
     pub fn cost(&self) -> BcryptCost {
         self.cost
     }

@@ -4,7 +4,8 @@
 use crate::{
     domain::{
         user::{self, ChangePassword, DeleteUser, RegisterUser, UpdateProfile, UserCommand},
-        DisplayName, DomainError, Email, Id, Password, Timestamp, UserState, Username, Version,
+        DisplayName, DomainError, Email, Id, Password, PasswordHash, Timestamp, UserState,
+        Username, Version,
     },
     passwords::{HashError, PasswordHasher},
     store::{Conflict, RecordedEvent, Store, StoreError, UserRecord},
@@ -67,31 +68,39 @@ impl Users {
     pub async fn register(&self, input: Registration) -> UserResult<UserRecord> {
         // Cheap early answers before spending a bcrypt hash; the transaction
         // re-checks, so a race between two sign-ups still ends in a conflict.
-        if self
-            .store
-            .users
-            .by_username(&input.username)
-            .await?
-            .is_some()
-        {
-            return Err(StoreError::from(Conflict::UsernameTaken).into());
-        }
-        if self
-            .store
-            .users
-            .by_email(input.email.as_str())
-            .await?
-            .is_some()
-        {
-            return Err(StoreError::from(Conflict::EmailTaken).into());
-        }
+        self.refuse_taken(&input.username, &input.email).await?;
         let password_hash = self.hasher.hash(&input.password).await?;
+        self.append_registration(input.username, input.email, input.name, password_hash)
+            .await
+    }
+
+    /// [`Users::register`] with the password already hashed (benchmarks,
+    /// imports).
+    pub async fn register_hashed(
+        &self,
+        username: Username,
+        email: Email,
+        name: DisplayName,
+        password_hash: PasswordHash,
+    ) -> UserResult<UserRecord> {
+        self.refuse_taken(&username, &email).await?;
+        self.append_registration(username, email, name, password_hash)
+            .await
+    }
+
+    async fn append_registration(
+        &self,
+        username: Username,
+        email: Email,
+        name: DisplayName,
+        password_hash: PasswordHash,
+    ) -> UserResult<UserRecord> {
         let id = Id::generate();
         let command = UserCommand::Register(RegisterUser {
             user_id: id,
-            username: input.username,
-            email: input.email,
-            name: input.name,
+            username,
+            email,
+            name,
             password_hash,
             at: Timestamp::now(),
         });
@@ -99,6 +108,16 @@ impl Users {
         self.store.events.append(id, Version::NONE, events).await?;
         tracing::info!(user_id = %id, "user registered");
         self.current(id).await
+    }
+
+    async fn refuse_taken(&self, username: &Username, email: &Email) -> UserResult<()> {
+        if self.store.users.by_username(username).await?.is_some() {
+            return Err(StoreError::from(Conflict::UsernameTaken).into());
+        }
+        if self.store.users.by_email(email.as_str()).await?.is_some() {
+            return Err(StoreError::from(Conflict::EmailTaken).into());
+        }
+        Ok(())
     }
 
     /// Changes name and/or email. With `expected`, fails with
@@ -131,6 +150,16 @@ impl Users {
         // Refuse early, before spending a hash on a user who is not there.
         self.load(id).await?;
         let password_hash = self.hasher.hash(password).await?;
+        self.change_password_hash(id, expected, password_hash).await
+    }
+
+    /// [`Users::change_password`] with the password already hashed.
+    pub async fn change_password_hash(
+        &self,
+        id: Id,
+        expected: Option<Version>,
+        password_hash: PasswordHash,
+    ) -> UserResult<UserRecord> {
         self.execute(id, expected, || {
             UserCommand::ChangePassword(ChangePassword {
                 password_hash: password_hash.clone(),

@@ -52,8 +52,10 @@ fn the_binary_exits_cleanly_on_sigterm() {
         .local_addr()
         .unwrap()
         .port();
+    let data_dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_chirp-server"))
         .env("CHIRP_ADDR", format!("127.0.0.1:{port}"))
+        .env("CHIRP_DATA_DIR", data_dir.path())
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .spawn()

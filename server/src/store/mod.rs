@@ -3,13 +3,17 @@
 
 pub mod codec;
 mod error;
+pub mod mongo;
 pub mod projection;
+mod settings;
+pub mod sqlite;
 mod traits;
 mod types;
 
 use std::sync::Arc;
 
 pub use error::{Conflict, StoreError, StoreResult};
+pub use settings::{StorageConfig, StoreKind};
 pub use traits::{
     EventStore, Maintenance, RebuildReport, ReleaseStore, SessionStore, TweetStore, UserReadModel,
 };
@@ -54,4 +58,17 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Store")
     }
+}
+
+/// Opens the configured store: the SQLite file (created on first run) or
+/// the MongoDB deployment (pinged, indexes ensured).
+pub async fn open(config: &StorageConfig) -> StoreResult<Store> {
+    Ok(match &config.kind {
+        StoreKind::Sqlite { data_dir } => {
+            Store::from_adapter(sqlite::SqliteStore::open(data_dir).await?)
+        }
+        StoreKind::MongoDb { uri, database } => {
+            Store::from_adapter(mongo::MongoStore::connect(uri, database).await?)
+        }
+    })
 }

@@ -2,14 +2,22 @@
 #![allow(dead_code)]
 
 use leptos::prelude::LeptosOptions;
-use server::AppState;
+use server::{
+    passwords::{BcryptCost, PasswordHasher},
+    store::{sqlite::SqliteStore, Store},
+    users::Users,
+    AppState,
+};
 use tokio::{net::TcpListener, sync::oneshot};
 
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
+    pub store: Store,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Holds the fresh SQLite database; removed when the server is dropped.
+    _data_dir: tempfile::TempDir,
 }
 
 impl TestServer {
@@ -20,22 +28,30 @@ impl TestServer {
             .output_name("chirp")
             .site_addr(addr)
             .build();
+        let data_dir = tempfile::tempdir().unwrap();
+        let store = Store::from_adapter(SqliteStore::open(data_dir.path()).await.unwrap());
+        server::seed::releases(&store).await.unwrap();
+        // Hashing strength is not under test here; speed is welcome.
+        let hasher = PasswordHasher::new(BcryptCost::insecure_for_tests(4), 2);
+        let state = AppState {
+            leptos_options,
+            users: Users::new(store.clone(), hasher),
+            store: store.clone(),
+        };
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server::serve_until(
-            listener,
-            AppState { leptos_options },
-            async {
-                let _ = stopped.await;
-            },
-        ));
+        let task = tokio::spawn(server::serve_until(listener, state, async {
+            let _ = stopped.await;
+        }));
         Self {
             base: format!("http://{addr}"),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
+            store,
             stop: Some(stop),
             task,
+            _data_dir: data_dir,
         }
     }
 

@@ -1,0 +1,94 @@
+//! Tweets: rows keyed by their time-ordered id, so every newest-first page
+//! is a backwards range scan.
+
+use async_trait::async_trait;
+use rusqlite::{params, OptionalExtension};
+
+use super::{errors::from_sqlite, rows, SqliteStore};
+use crate::{
+    domain::{Id, Tweet},
+    store::{Page, StoreResult, TweetStore},
+};
+
+#[async_trait]
+impl TweetStore for SqliteStore {
+    async fn insert(&self, tweet: &Tweet) -> StoreResult<()> {
+        let tweet = tweet.clone();
+        self.writer
+            .write(move |conn| {
+                conn.prepare_cached(
+                    "INSERT INTO tweets (id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .and_then(|mut stmt| {
+                    stmt.execute(params![
+                        tweet.id.as_i64(),
+                        tweet.author_id.as_i64(),
+                        tweet.body.as_str(),
+                        tweet.created_at.millis()
+                    ])
+                })
+                .map(drop)
+                .map_err(from_sqlite)
+            })
+            .await
+    }
+
+    async fn get(&self, id: Id) -> StoreResult<Option<Tweet>> {
+        self.readers
+            .read(move |conn| {
+                conn.prepare_cached(&format!(
+                    "SELECT {} FROM tweets WHERE id = ?1",
+                    rows::TWEET_COLUMNS
+                ))
+                .and_then(|mut stmt| stmt.query_row([id.as_i64()], rows::tweet).optional())
+                .map_err(from_sqlite)
+            })
+            .await
+    }
+
+    async fn delete(&self, id: Id, author_id: Id) -> StoreResult<bool> {
+        self.writer
+            .write(move |conn| {
+                conn.prepare_cached("DELETE FROM tweets WHERE id = ?1 AND author_id = ?2")
+                    .and_then(|mut stmt| stmt.execute([id.as_i64(), author_id.as_i64()]))
+                    .map(|n| n > 0)
+                    .map_err(from_sqlite)
+            })
+            .await
+    }
+
+    async fn list(&self, page: Page) -> StoreResult<Vec<Tweet>> {
+        let (max, since, limit) = rows::page_bounds(&page);
+        self.readers
+            .read(move |conn| {
+                conn.prepare_cached(&format!(
+                    "SELECT {} FROM tweets WHERE id < ?1 AND id > ?2 ORDER BY id DESC LIMIT ?3",
+                    rows::TWEET_COLUMNS
+                ))
+                .and_then(|mut stmt| {
+                    stmt.query_map(params![max, since, limit], rows::tweet)?
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .map_err(from_sqlite)
+            })
+            .await
+    }
+
+    async fn by_author(&self, author_id: Id, page: Page) -> StoreResult<Vec<Tweet>> {
+        let (max, since, limit) = rows::page_bounds(&page);
+        self.readers
+            .read(move |conn| {
+                conn.prepare_cached(&format!(
+                    "SELECT {} FROM tweets WHERE author_id = ?1 AND id < ?2 AND id > ?3
+                     ORDER BY id DESC LIMIT ?4",
+                    rows::TWEET_COLUMNS
+                ))
+                .and_then(|mut stmt| {
+                    stmt.query_map(params![author_id.as_i64(), max, since, limit], rows::tweet)?
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .map_err(from_sqlite)
+            })
+            .await
+    }
+}

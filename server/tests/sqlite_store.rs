@@ -1,0 +1,315 @@
+//! What only the SQLite adapter can show: its settings, its durability when
+//! the process is killed, and that a rebuild equals the live read model
+//! after any sequence of commands.
+
+mod store_support;
+
+use std::{
+    collections::HashSet,
+    io::{BufRead, BufReader, Write},
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use proptest::prelude::*;
+use server::{
+    domain::{
+        user::{self, ChangePassword, DeleteUser, RegisterUser, UpdateProfile, UserCommand},
+        DisplayName, Email, Id, PasswordHash, Username, Version,
+    },
+    store::{
+        sqlite::{schema_version, SqliteStore, BUSY_TIMEOUT_MS, FILE_NAME},
+        Limit, Page, Store, UserRecord,
+    },
+};
+use store_support::*;
+
+#[tokio::test]
+async fn the_database_is_created_on_first_run_with_the_documented_pragmas() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("not/there/yet");
+    let store = SqliteStore::open(&dir).await.unwrap();
+    assert!(dir.join(FILE_NAME).is_file());
+
+    let pragmas =
+        |conn: &rusqlite::Connection| -> rusqlite::Result<(String, i64, i64, i64, i64, i64)> {
+            let get =
+                |name: &str| conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0));
+            Ok((
+                conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+                get("synchronous")?,
+                get("foreign_keys")?,
+                get("busy_timeout")?,
+                get("user_version")?,
+                get("query_only")?,
+            ))
+        };
+    let full = 2;
+    let reader = store.with_reader(pragmas).await.unwrap();
+    assert_eq!(
+        reader,
+        (
+            "wal".into(),
+            full,
+            1,
+            BUSY_TIMEOUT_MS.into(),
+            schema_version() as i64,
+            1
+        )
+    );
+    let writer = store.with_writer(pragmas).await.unwrap();
+    assert_eq!(
+        writer,
+        (
+            "wal".into(),
+            full,
+            1,
+            BUSY_TIMEOUT_MS.into(),
+            schema_version() as i64,
+            0
+        )
+    );
+}
+
+#[tokio::test]
+async fn reopening_keeps_the_data_and_does_not_migrate_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = Id::generate();
+    {
+        let store = Store::from_adapter(SqliteStore::open(dir.path()).await.unwrap());
+        store
+            .events
+            .append(
+                id,
+                Version::NONE,
+                vec![registered(id, "ada", "ada@example.com")],
+            )
+            .await
+            .unwrap();
+    }
+    let store = Store::from_adapter(SqliteStore::open(dir.path()).await.unwrap());
+    assert_eq!(
+        store
+            .users
+            .by_id(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .username
+            .as_str(),
+        "ada"
+    );
+}
+
+// ---- Crash safety ------------------------------------------------------------
+
+const CRASH_DIR: &str = "CHIRP_CRASH_TEST_DIR";
+
+/// The child half of the crash test: appends until it is killed, printing
+/// each append only after `append` returned, i.e. after the commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "the child process of the crash test, which runs it"]
+async fn crash_child_appends_until_killed() {
+    let dir = std::env::var(CRASH_DIR).expect("started by the crash test");
+    let store = Store::from_adapter(SqliteStore::open(dir.as_ref()).await.unwrap());
+    // Eight writers at once, so batches (group commit) are being written
+    // when the kill lands, not just single transactions.
+    let writers = (0..8).map(|w| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            for n in 0.. {
+                let id = Id::generate();
+                let name = format!("w{w}n{n}");
+                let events = vec![
+                    registered(id, &name, &format!("{name}@example.com")),
+                    renamed("X"),
+                ];
+                let version = store
+                    .events
+                    .append(id, Version::NONE, events)
+                    .await
+                    .unwrap();
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "committed {id} {version}").unwrap();
+                out.flush().unwrap();
+            }
+        })
+    });
+    futures::future::join_all(writers).await;
+}
+
+#[test]
+fn every_append_reported_before_a_sigkill_survives_and_the_file_is_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "crash_child_appends_until_killed",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CRASH_DIR, dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut reported = Vec::new();
+    let started = Instant::now();
+    while reported.len() < 2_000 && started.elapsed() < Duration::from_secs(60) {
+        let Some(line) = lines.next() else { break };
+        if let Some(rest) = line.unwrap().strip_prefix("committed ") {
+            let (id, version) = rest.split_once(' ').unwrap();
+            reported.push((id.parse::<Id>().unwrap(), version.parse::<u64>().unwrap()));
+        }
+    }
+    child.kill().unwrap(); // SIGKILL on Unix: no destructor, no flush, no checkpoint.
+    child.wait().unwrap();
+    assert!(
+        reported.len() >= 100,
+        "the child committed only {} appends",
+        reported.len()
+    );
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let sqlite = SqliteStore::open(dir.path()).await.unwrap();
+        let integrity: String = sqlite
+            .with_reader(|conn| conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)))
+            .await
+            .unwrap();
+        assert_eq!(integrity, "ok");
+        let store = Store::from_adapter(sqlite);
+        for (id, version) in &reported {
+            let events = store.events.load(*id).await.unwrap();
+            assert_eq!(events.len() as u64, *version, "stream {id} lost events");
+            let user = store.users.by_id(*id).await.unwrap();
+            assert_eq!(
+                user.map(|u| u.version.get()),
+                Some(*version),
+                "user {id} lost"
+            );
+        }
+        assert_eq!(foreign_key_violations(dir.path()), 0);
+    });
+}
+
+fn foreign_key_violations(dir: &std::path::Path) -> usize {
+    let conn = rusqlite::Connection::open(dir.join(FILE_NAME)).unwrap();
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check").unwrap();
+    let violations = stmt.query_map([], |_| Ok(())).unwrap().count();
+    violations
+}
+
+// ---- Rebuild equals live, for any history ------------------------------------
+
+#[derive(Debug, Clone)]
+enum Op {
+    Register { name: usize, email: usize },
+    Rename { user: usize, name: usize },
+    ChangeEmail { user: usize, email: usize },
+    ChangePassword { user: usize },
+    Delete { user: usize },
+}
+
+/// Few names and emails, so histories are full of taken-name conflicts,
+/// deletions that free names, and names taken again.
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (0..5usize, 0..5usize).prop_map(|(name, email)| Op::Register { name, email }),
+        2 => (0..8usize, 0..3usize).prop_map(|(user, name)| Op::Rename { user, name }),
+        2 => (0..8usize, 0..5usize).prop_map(|(user, email)| Op::ChangeEmail { user, email }),
+        1 => (0..8usize).prop_map(|user| Op::ChangePassword { user }),
+        1 => (0..8usize).prop_map(|user| Op::Delete { user }),
+    ]
+}
+
+/// What the user service does, minus hashing: load, decide, append.
+async fn run(store: &Store, streams: &mut Vec<Id>, op: Op) {
+    let at = at(streams.len() as i64);
+    let (id, command) = match op {
+        Op::Register { name, email } => {
+            let id = Id::generate();
+            streams.push(id);
+            let command = UserCommand::Register(RegisterUser {
+                user_id: id,
+                username: Username::parse(&format!("user{name}")).unwrap(),
+                email: Email::parse(&format!("e{email}@example.com")).unwrap(),
+                name: DisplayName::parse("Someone").unwrap(),
+                password_hash: PasswordHash::from_stored("$2b$04$initial"),
+                at,
+            });
+            (id, command)
+        }
+        _ if streams.is_empty() => return,
+        Op::Rename { user, name } => (
+            streams[user % streams.len()],
+            UserCommand::UpdateProfile(UpdateProfile {
+                name: Some(DisplayName::parse(&format!("Name {name}")).unwrap()),
+                email: None,
+                at,
+            }),
+        ),
+        Op::ChangeEmail { user, email } => (
+            streams[user % streams.len()],
+            UserCommand::UpdateProfile(UpdateProfile {
+                name: None,
+                email: Some(Email::parse(&format!("e{email}@example.com")).unwrap()),
+                at,
+            }),
+        ),
+        Op::ChangePassword { user } => (
+            streams[user % streams.len()],
+            UserCommand::ChangePassword(ChangePassword {
+                password_hash: PasswordHash::from_stored(format!("$2b$04$changed{}", at.millis())),
+                at,
+            }),
+        ),
+        Op::Delete { user } => (
+            streams[user % streams.len()],
+            UserCommand::Delete(DeleteUser { at }),
+        ),
+    };
+    let history = store.events.load(id).await.unwrap();
+    let version = history.last().map_or(Version::NONE, |e| e.version);
+    let state = user::replay(history.iter().map(|e| &e.event));
+    if let Ok(events) = user::decide(&state, command) {
+        // Conflicts (taken names and emails) are part of the history too.
+        let _ = store.events.append(id, version, events).await;
+    }
+}
+
+async fn all_users(store: &Store) -> Vec<UserRecord> {
+    store
+        .users
+        .list(Page::first(Limit::clamped(100)))
+        .await
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn rebuilt_users_equal_the_live_users_after_any_commands(ops in prop::collection::vec(op(), 1..60)) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let (live, rebuilt, events) = runtime.block_on(async {
+            let fixture = TestStore::sqlite().await;
+            let store = fixture.store.clone();
+            let mut streams = Vec::new();
+            for op in ops {
+                run(&store, &mut streams, op).await;
+            }
+            let live = all_users(&store).await;
+            let report = store.maintenance.rebuild_read_models().await.unwrap();
+            let rebuilt = all_users(&store).await;
+            fixture.finish().await;
+            (live, rebuilt, report.events)
+        });
+        prop_assert_eq!(&rebuilt, &live);
+        let names: HashSet<_> = live.iter().map(|u| u.username.key()).collect();
+        prop_assert_eq!(names.len(), live.len(), "usernames stay unique");
+        prop_assert!(events as usize >= live.len());
+    }
+}
