@@ -23,6 +23,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Site root, package dir and output name of the built front end.
     pub leptos: LeptosOptions,
+    /// Cookie, rate-limit, timeout and concurrency settings of the API.
+    pub api: crate::http::settings::ApiConfig,
     /// Which store, demo data, bcrypt cost (`CHIRP_STORE`, …).
     pub storage: crate::store::StorageConfig,
 }
@@ -42,6 +44,7 @@ impl Config {
         Ok(Self {
             addr: leptos.site_addr,
             leptos,
+            api: crate::http::settings::ApiConfig::from_env()?,
             storage: crate::store::StorageConfig::from_env()?,
         })
     }

@@ -3,9 +3,11 @@
 //! `main.rs` only wires configuration to [`serve`]; tests and benchmarks start
 //! the same router on port 0.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod error;
 pub mod http;
 pub mod passwords;
 pub mod seed;
@@ -13,7 +15,7 @@ pub mod shutdown;
 pub mod store;
 pub mod users;
 
-use std::future::Future;
+use std::{future::Future, sync::Arc};
 
 use app::{shell, App};
 use axum::{extract::FromRef, Router};
@@ -26,6 +28,8 @@ use tower_http::trace::TraceLayer;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// The API's security settings and rate limiters.
+    pub api: Arc<http::settings::ApiState>,
     pub store: store::Store,
     /// The user use cases (register, update, delete, authenticate).
     pub users: users::Users,
@@ -36,6 +40,7 @@ impl AppState {
         let hasher = passwords::PasswordHasher::for_this_machine(config.storage.bcrypt_cost);
         Self {
             leptos_options: config.leptos.clone(),
+            api: http::settings::ApiState::new(config.api.clone()),
             users: users::Users::new(store.clone(), hasher),
             store,
         }
@@ -46,12 +51,18 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let pages = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
+    let csp = http::middleware::provide_page_csp(options.clone());
+    let app = Router::new()
         .merge(http::router())
-        .leptos_routes(&state, pages, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .leptos_routes_with_context(&state, pages, csp.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(csp, shell))
+        .with_state(state.clone());
+    http::middleware::apply(app, &state.api.config).layer(TraceLayer::new_for_http())
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
@@ -65,7 +76,9 @@ pub async fn serve_until(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    // The peer address feeds the per-IP rate limits.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

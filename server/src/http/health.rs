@@ -1,14 +1,32 @@
-use axum::{routing::get, Json, Router};
+use axum::{extract::State, http::StatusCode, routing::get, Json, Router};
 use serde_json::{json, Value};
 
-use crate::AppState;
+use crate::{store::Store, AppState};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
 }
 
 /// Liveness: answers as long as the process serves HTTP. It never touches
 /// storage, so a slow database cannot get a healthy process restarted.
 async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
+}
+
+/// Readiness: whether this instance can serve requests now, i.e. whether its
+/// store answers. A load balancer stops sending traffic on 503 and resumes
+/// when it recovers; nothing restarts.
+async fn readyz(State(store): State<Store>) -> (StatusCode, Json<Value>) {
+    match store.maintenance.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
+        Err(error) => {
+            tracing::warn!(%error, "readiness: store unavailable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable" })),
+            )
+        }
+    }
 }

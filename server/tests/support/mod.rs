@@ -35,6 +35,9 @@ impl TestServer {
         let hasher = PasswordHasher::new(BcryptCost::insecure_for_tests(4), 2);
         let state = AppState {
             leptos_options,
+            api: server::http::settings::ApiState::new(
+                server::http::settings::ApiConfig::for_tests(),
+            ),
             users: Users::new(store.clone(), hasher),
             store: store.clone(),
         };

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Property-based fuzzing of the REST API from its own OpenAPI document.
+#
+# Installs schemathesis from PyPI into .tools/venv (once), starts the server
+# on a free port with a fresh temporary data directory, and lets schemathesis
+# generate requests for every operation in /api/openapi.json: valid ones,
+# boundary cases and invalid ones. It fails on any 5xx (not_a_server_error)
+# and on any response that does not match the documented schema
+# (response_schema_conformance), and if the server died or logged a panic.
+#
+#   scripts/fuzz-api.sh                      # debug build, 30 examples/op
+#   FUZZ_EXAMPLES=100 scripts/fuzz-api.sh    # more examples
+#   CHIRP_SERVER_BIN=target/release/chirp-server scripts/fuzz-api.sh
+#   FUZZ_SEED=42 scripts/fuzz-api.sh         # reproduce a run
+#
+# Bounded: a run takes one to three minutes on two cores.
+set -euo pipefail
+
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$CHIRP_ROOT"
+
+examples="${FUZZ_EXAMPLES:-30}"
+venv=.tools/venv
+
+if [ ! -x "$venv/bin/st" ]; then
+  echo "fuzz-api: installing schemathesis into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis>=4.3,<5"
+fi
+
+bin="${CHIRP_SERVER_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --quiet -p server --bin chirp-server
+  bin=target/debug/chirp-server
+fi
+
+data="$(mktemp -d)"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+base="http://127.0.0.1:$port"
+log="$data/server.log"
+
+# The fuzzer signs up and logs in far more often than a person: lift the
+# rate limit and allow plain-HTTP cookies.
+CHIRP_ADDR="127.0.0.1:$port" \
+  CHIRP_DATA_DIR="$data/store" \
+  CHIRP_INSECURE_COOKIES=1 \
+  CHIRP_AUTH_RATE_BURST=1000000000 \
+  RUST_LOG="${RUST_LOG:-warn}" \
+  "$bin" >"$log" 2>&1 &
+server=$!
+
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+healthy() {
+  python3 - "$base/healthz" <<'PY'
+import sys, urllib.request
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=1) as r:
+        sys.exit(0 if r.status == 200 else 1)
+except Exception:
+    sys.exit(1)
+PY
+}
+
+for _ in $(seq 1 100); do
+  healthy && break
+  if ! kill -0 "$server" 2>/dev/null; then
+    echo "fuzz-api: the server did not start:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+healthy || { echo "fuzz-api: the server is not answering" >&2; cat "$log" >&2; exit 1; }
+
+echo "fuzz-api: fuzzing $base/api/openapi.json with $examples examples per operation"
+status=0
+"$venv/bin/st" run "$base/api/openapi.json" \
+  --checks not_a_server_error,response_schema_conformance \
+  --phases examples,coverage,fuzzing \
+  --max-examples "$examples" \
+  --workers 2 \
+  --request-timeout 10 \
+  --generation-database none \
+  --suppress-health-check too_slow,filter_too_much \
+  ${FUZZ_SEED:+--seed "$FUZZ_SEED"} \
+  --no-color || status=$?
+
+if ! healthy; then
+  echo "fuzz-api: the server stopped answering during the run" >&2
+  status=1
+fi
+if grep -qiE "panicked|internal error" "$log"; then
+  echo "fuzz-api: the server logged errors:" >&2
+  grep -iE "panicked|internal error" "$log" | head -20 >&2
+  status=1
+fi
+if [ "$status" -ne 0 ]; then
+  echo "fuzz-api: FAILED" >&2
+else
+  echo "fuzz-api: passed (no 5xx, no schema violations)"
+fi
+exit "$status"

@@ -1,0 +1,220 @@
+//! Extractors whose rejections speak the API's error shape, instead of
+//! axum's plain-text ones.
+
+use app::api::FieldCode;
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{header, request::Parts},
+    response::{IntoResponse, Response},
+};
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::error::{Details, Error};
+
+/// A JSON body (extractor) or response. The body must be declared
+/// `application/json` (415), be JSON (400), and fit the type (422, with the
+/// offending field in `details`); its size is capped by the API's
+/// `DefaultBodyLimit` (413).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        if !is_json(req.headers()) {
+            return Err(Error::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                Error::PayloadTooLarge
+            } else {
+                Error::Malformed("could not read the request body".into())
+            }
+        })?;
+        parse(&bytes).map(Json)
+    }
+}
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `application/json`, optionally with parameters (`; charset=utf-8`) or a
+/// `+json` suffix type.
+pub fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or("").trim();
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return false;
+    };
+    kind.eq_ignore_ascii_case("application")
+        && (subtype.eq_ignore_ascii_case("json") || subtype.to_ascii_lowercase().ends_with("+json"))
+}
+
+/// Deserializes a JSON body, classifying failures as 400 (not JSON) or 422
+/// (JSON of the wrong shape, with the field named).
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    // Syntax first, shape second: `{"unknown": }` is malformed (400) even
+    // though a streaming parse would trip over the unknown field first.
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|_| Error::Malformed("the request body is not valid JSON".into()))?;
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        data_error(&path, error.inner())
+    })
+}
+
+/// serde reports unknown and missing fields only in its message; turn them
+/// into `details` a client can branch on.
+fn data_error(path: &str, error: &serde_json::Error) -> Error {
+    let text = error.to_string();
+    let quoted = |prefix: &str| {
+        text.strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string)
+    };
+    let at = |field: String| {
+        // serde_path_to_error already ends the path with an unknown key.
+        if path.is_empty() || path == "." {
+            field
+        } else if path == field || path.ends_with(&format!(".{field}")) {
+            path.to_string()
+        } else {
+            format!("{path}.{field}")
+        }
+    };
+    let (field, code) = if let Some(field) = quoted("unknown field `") {
+        (at(field), FieldCode::UnknownField)
+    } else if let Some(field) = quoted("missing field `") {
+        (at(field), FieldCode::Required)
+    } else if path.is_empty() || path == "." {
+        ("body".to_string(), FieldCode::InvalidType)
+    } else {
+        (path.to_string(), FieldCode::InvalidType)
+    };
+    let mut details = Details::new();
+    details.insert(field.clone(), vec![code]);
+    Error::Validation {
+        message: format!("{field}: {}", strip_position(&text)),
+        details,
+    }
+}
+
+/// serde_json appends " at line 1 column 9"; that is noise to a client.
+fn strip_position(text: &str) -> &str {
+    text.rfind(" at line ").map_or(text, |i| &text[..i])
+}
+
+/// Query parameters; a parameter of the wrong type or an unknown one is a
+/// 422 naming it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Error> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(Query)
+            .map_err(|error| {
+                let text = error.inner().to_string();
+                let field = text
+                    .strip_prefix("unknown field `")
+                    .and_then(|rest| rest.split('`').next())
+                    .map(|field| (field.to_string(), FieldCode::UnknownField))
+                    .unwrap_or_else(|| {
+                        let path = error.path().to_string();
+                        let path = if path.is_empty() || path == "." {
+                            "query".to_string()
+                        } else {
+                            path
+                        };
+                        (path, FieldCode::Invalid)
+                    });
+                Error::Validation {
+                    message: format!("{}: {text}", field.0),
+                    details: Details::from([(field.0, vec![field.1])]),
+                }
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Login {
+        username: String,
+        password: String,
+    }
+
+    fn details(error: Error) -> (u16, Details) {
+        let status = error.status().as_u16();
+        match error {
+            Error::Validation { details, .. } => (status, details),
+            _ => (status, Details::new()),
+        }
+    }
+
+    #[test]
+    fn classifies_bodies() {
+        assert_eq!(details(parse::<Login>(b"{").unwrap_err()).0, 400);
+        assert_eq!(details(parse::<Login>(b"nope").unwrap_err()).0, 400);
+        assert_eq!(
+            details(parse::<Login>(br#"{"username":"a","password":"b"} x"#).unwrap_err()).0,
+            400
+        );
+        let (status, d) =
+            details(parse::<Login>(br#"{"username":{"$gt":""},"password":"x"}"#).unwrap_err());
+        assert_eq!(status, 422);
+        assert_eq!(d["username"], vec![FieldCode::InvalidType]);
+        let (status, d) = details(
+            parse::<Login>(br#"{"username":"a","password":"b","admin":true}"#).unwrap_err(),
+        );
+        assert_eq!(status, 422);
+        assert_eq!(d["admin"], vec![FieldCode::UnknownField]);
+        let (_, d) = details(parse::<Login>(br#"{"username":"a"}"#).unwrap_err());
+        assert_eq!(d["password"], vec![FieldCode::Required]);
+        let (_, d) = details(parse::<Login>(b"[]").unwrap_err());
+        assert_eq!(d["body"], vec![FieldCode::InvalidType]);
+    }
+
+    #[test]
+    fn recognises_json_content_types() {
+        let check = |value: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, value.parse().unwrap());
+            is_json(&headers)
+        };
+        assert!(check("application/json"));
+        assert!(check("application/json; charset=utf-8"));
+        assert!(check("Application/JSON"));
+        assert!(check("application/merge-patch+json"));
+        assert!(!check("text/plain"));
+        assert!(!check("application/x-www-form-urlencoded"));
+        assert!(!check("application/jsonx"));
+    }
+}
