@@ -50,12 +50,21 @@ pub struct TweetList {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignUp {
+    /// 3 to 30 ASCII letters, digits or `_`; unique ignoring case.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(min_length = 3, max_length = 30, pattern = "^[A-Za-z0-9_]+$")
+    )]
     pub username: String,
+    /// Unique ignoring case.
+    #[cfg_attr(feature = "ssr", schema(format = "email", max_length = 254))]
     pub email: String,
-    /// Display name; the username when absent.
+    /// Display name, 1 to 50 characters; the username when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 50))]
     pub name: Option<String>,
-    /// 8 to 72 bytes (bcrypt reads no more than 72).
+    /// 8 characters to 72 bytes (bcrypt reads no more than 72).
+    #[cfg_attr(feature = "ssr", schema(min_length = 8, max_length = 72))]
     pub password: String,
 }
 
@@ -67,10 +76,13 @@ pub struct SignUp {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 50))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(format = "email", max_length = 254))]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(min_length = 8, max_length = 72))]
     pub password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_password: Option<String>,
@@ -91,6 +103,8 @@ pub struct DeleteUser {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTweet {
+    /// 1 to 280 characters as [`crate::api::tweet_length`] counts them.
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 280))]
     pub body: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tweetedby: Option<String>,

@@ -34,12 +34,16 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only this user's tweets (a username).
+    #[param(pattern = "^[A-Za-z0-9_]{3,30}$")]
     tweetedby: Option<String>,
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
     /// Only tweets older than this id.
+    #[param(pattern = "^[1-9][0-9]{0,18}$")]
     max_id: Option<String>,
     /// Only tweets newer than this id.
+    #[param(pattern = "^[1-9][0-9]{0,18}$")]
     since_id: Option<String>,
 }
 

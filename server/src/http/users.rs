@@ -37,10 +37,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
     /// Only users older than this id.
+    #[param(pattern = "^[1-9][0-9]{0,18}$")]
     max_id: Option<String>,
     /// Only users newer than this id.
+    #[param(pattern = "^[1-9][0-9]{0,18}$")]
     since_id: Option<String>,
 }
 
