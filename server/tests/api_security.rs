@@ -3,13 +3,19 @@
 
 mod api_support;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
-use api_support::{Backend, Client, PASSWORD};
+use api_support::{Api, Backend, Client, PASSWORD};
 use axum::{routing::get, Router};
 use reqwest::Method;
 use serde_json::json;
-use server::http::{middleware, settings::ApiConfig};
+use server::{
+    http::{middleware, settings::ApiConfig},
+    store::{
+        sqlite::SqliteStore, ApiRelease, Maintenance, RebuildReport, ReleaseStore, Store,
+        StoreResult,
+    },
+};
 
 api_tests!(
     every_response_carries_the_security_headers,
@@ -157,6 +163,56 @@ async fn same_origin_and_non_browser_requests_pass(backend: Backend) {
 
 async fn boom() -> &'static str {
     panic!("secret detail: /etc/chirp/key")
+}
+
+/// A store that is down: every call fails as a lost connection would.
+struct Down;
+
+fn down() -> server::store::StoreError {
+    server::store::StoreError::unavailable("connection refused: mongodb://user:hunter2@db")
+}
+
+#[async_trait::async_trait]
+impl ReleaseStore for Down {
+    async fn list(&self) -> StoreResult<Vec<ApiRelease>> {
+        Err(down())
+    }
+    async fn insert(&self, _: &ApiRelease) -> StoreResult<()> {
+        Err(down())
+    }
+}
+
+#[async_trait::async_trait]
+impl Maintenance for Down {
+    async fn rebuild_read_models(&self) -> StoreResult<RebuildReport> {
+        Err(down())
+    }
+    async fn ping(&self) -> StoreResult<()> {
+        Err(down())
+    }
+}
+
+#[tokio::test]
+async fn when_the_store_is_down_readiness_is_503_and_errors_stay_generic() {
+    let dir = tempfile::tempdir().unwrap();
+    let working = Store::from_adapter(SqliteStore::open(dir.path()).await.unwrap());
+    let store = Store {
+        releases: Arc::new(Down),
+        maintenance: Arc::new(Down),
+        ..working
+    };
+    let api = Api::start_on(store, ApiConfig::for_tests()).await;
+    let mut client = api.client();
+    let ready = client.get("/readyz").await;
+    assert_eq!(ready.status, 503);
+    assert_eq!(ready.json()["status"], "unavailable");
+    // Liveness does not depend on storage.
+    client.get("/healthz").await.assert_status(200);
+    let info = client.get("/api/v1/info").await;
+    info.assert_error(503, "unavailable");
+    assert!(info.header("retry-after").is_some());
+    assert!(!info.text.contains("hunter2") && !info.text.contains("mongodb"));
+    api.stop().await;
 }
 
 /// Serves `routes` inside the app's security layers on port 0.

@@ -49,10 +49,11 @@ pub(crate) async fn login(
     // A string that cannot be a password cannot be anyone's: answering at
     // once says nothing about whether the user exists.
     let password = Password::parse(&input.password).map_err(|_| Error::BadCredentials)?;
-    let user = users
-        .authenticate(&input.username, &password)
-        .await?
-        .ok_or(Error::BadCredentials)?;
+    let Some(user) = users.authenticate(&input.username, &password).await? else {
+        // The address, not the name typed: people type passwords there too.
+        tracing::info!(%ip, "login failed");
+        return Err(Error::BadCredentials);
+    };
     let cookie = start_session(&store, &api, current.map(|c| c.session), user.id).await?;
     tracing::info!(user_id = %user.id, "logged in");
     Ok((

@@ -10,7 +10,7 @@ use leptos::prelude::LeptosOptions;
 use server::{
     http::settings::{ApiConfig, ApiState},
     passwords::{BcryptCost, PasswordHasher},
-    store::{sqlite::SqliteStore, Store},
+    store::{mongo::MongoStore, sqlite::SqliteStore, Store},
     users::Users,
     AppState,
 };
@@ -30,7 +30,10 @@ pub struct Api {
     pub store: Store,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The SQLite data directory, removed on drop.
     _dir: Option<tempfile::TempDir>,
+    /// The MongoDB database of this test, dropped at `stop`.
+    mongo: Option<MongoStore>,
 }
 
 impl Api {
@@ -42,16 +45,27 @@ impl Api {
     }
 
     pub async fn start_with(backend: Backend, config: ApiConfig) -> Option<Self> {
-        let (store, dir) = match backend {
+        let (store, dir, mongo) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
                 let store = SqliteStore::open(dir.path()).await.unwrap();
-                (Store::from_adapter(store), Some(dir))
+                (Store::from_adapter(store), Some(dir), None)
             }
-            Backend::Mongo => (mongo_store().await?, None),
+            Backend::Mongo => {
+                let mongo = mongo_store().await?;
+                (Store::from_adapter(mongo.clone()), None, Some(mongo))
+            }
         };
         // What a first run writes: the original service's release records.
         server::seed::releases(&store).await.unwrap();
+        let mut api = Self::start_on(store, config).await;
+        api._dir = dir;
+        api.mongo = mongo;
+        Some(api)
+    }
+
+    /// Serves the app on a store the test built (e.g. one that fails).
+    pub async fn start_on(store: Store, config: ApiConfig) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state = state(addr, store.clone(), config);
@@ -59,13 +73,14 @@ impl Api {
         let task = tokio::spawn(server::serve_until(listener, state, async {
             let _ = stopped.await;
         }));
-        Some(Self {
+        Self {
             base: format!("http://{addr}"),
             store,
             stop: Some(stop),
             task,
-            _dir: dir,
-        })
+            _dir: None,
+            mongo: None,
+        }
     }
 
     /// A user agent with no session yet.
@@ -87,6 +102,9 @@ impl Api {
             let _ = stop.send(());
         }
         (&mut self.task).await.unwrap().unwrap();
+        if let Some(mongo) = self.mongo.take() {
+            mongo.drop_database().await.unwrap();
+        }
     }
 }
 
@@ -116,25 +134,18 @@ fn state(addr: SocketAddr, store: Store, config: ApiConfig) -> AppState {
     }
 }
 
-async fn mongo_store() -> Option<Store> {
+async fn mongo_store() -> Option<MongoStore> {
     let Ok(uri) = std::env::var("MONGODB_URI") else {
         eprintln!("skipped: MONGODB_URI not set");
         return None;
     };
     // A database per test, so tests never see each other's data.
     let database = format!("chirp_api_test_{}", server::domain::Id::generate());
-    Some(mongo::open(&uri, &database).await)
-}
-
-mod mongo {
-    use server::store::Store;
-
-    pub async fn open(uri: &str, database: &str) -> Store {
-        server::store::mongo::MongoStore::connect(uri, database)
+    Some(
+        MongoStore::connect(&uri, &database)
             .await
-            .map(Store::from_adapter)
-            .expect("MongoDB at MONGODB_URI")
-    }
+            .expect("MONGODB_URI is set but MongoDB cannot be reached"),
+    )
 }
 
 /// Runs each named `async fn(Backend)` as two tests: `sqlite::name` and
