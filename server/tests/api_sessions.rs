@@ -66,6 +66,10 @@ async fn the_cookie_is_secure_unless_configured_off(backend: Backend) {
     let mut client = api.client();
     let response = client.post("/api/v1/users", sign_up("alice")).await;
     assert!(set_cookie(&response).contains("; Secure"));
+    assert_eq!(
+        response.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
     let response = client.post("/api/v1/auth/logout", json!({})).await;
     assert!(set_cookie(&response).contains("; Secure"));
     api.stop().await;

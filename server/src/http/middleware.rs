@@ -7,7 +7,7 @@ use std::any::Any;
 
 use axum::{
     error_handling::HandleErrorLayer,
-    extract::Request,
+    extract::{Request, State},
     http::{header, HeaderMap, HeaderValue, Method},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -25,7 +25,10 @@ pub fn apply(router: Router, config: &ApiConfig) -> Router {
     // inner layers answer themselves (a shed request, a timeout, a panic).
     router.layer(
         ServiceBuilder::new()
-            .layer(middleware::from_fn(security_headers))
+            .layer(middleware::from_fn_with_state(
+                config.secure_cookies,
+                security_headers,
+            ))
             .layer(middleware::from_fn(api_error_shape))
             .layer(CatchPanicLayer::custom(panic_response))
             .layer(HandleErrorLayer::new(overloaded_or_timeout))
@@ -63,10 +66,10 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
 
 /// Cross-site request forgery: a state-changing request must come from our
 /// own pages. Browsers say where a request comes from in `Sec-Fetch-Site`
-/// (modern ones) or `Origin`; anything cross-site is refused, login included
-/// (login CSRF). Requests with neither header are not from a browser
-/// (curl, API clients) and carry no ambient credentials to abuse, so they
-/// pass.
+/// (modern ones) or `Origin` (every browser on a cross-origin POST, PUT or
+/// DELETE); anything cross-site is refused, login included (login CSRF).
+/// Requests with neither header are not from a browser (curl, API clients)
+/// and carry no ambient credentials to abuse, so they pass.
 async fn csrf(request: Request, next: Next) -> Response {
     if is_safe(request.method()) || same_origin(request.headers()) {
         next.run(request).await
@@ -106,7 +109,9 @@ fn origin_authority(origin: &str) -> Option<&str> {
 /// The headers every response carries. Pages set their own
 /// `Content-Security-Policy` (with the per-response nonce, see
 /// [`page_csp`]); everything else gets one that allows nothing.
-async fn security_headers(request: Request, next: Next) -> Response {
+/// With `Secure` cookies the site is served over HTTPS, so browsers are also
+/// told to never use plain HTTP for it again (HSTS).
+async fn security_headers(State(https): State<bool>, request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -126,6 +131,13 @@ async fn security_headers(request: Request, next: Next) -> Response {
         header::HeaderName::from_static("cross-origin-opener-policy"),
         "same-origin",
     );
+    set(
+        header::HeaderName::from_static("cross-origin-resource-policy"),
+        "same-origin",
+    );
+    if https {
+        set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+    }
     if is_api {
         // API answers are per-user (`/auth/me`); no cache keeps them.
         set(header::CACHE_CONTROL, "no-store");
