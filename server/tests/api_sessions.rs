@@ -21,6 +21,7 @@ api_tests!(
     login_accepts_the_email_too,
     me_needs_a_session,
     login_and_sign_up_are_rate_limited_per_ip,
+    an_unknown_user_costs_as_much_time_as_a_wrong_password,
 );
 
 fn login(username: &str, password: &str) -> serde_json::Value {
@@ -259,5 +260,44 @@ async fn login_and_sign_up_are_rate_limited_per_ip(backend: Backend) {
     let limited = client.post("/api/v1/users", sign_up("user3")).await;
     limited.assert_error(429, "rate_limited");
     assert!(limited.header("retry-after").is_some());
+    api.stop().await;
+}
+
+/// Without the dummy hash an unknown username would answer at once, and
+/// the response time alone would tell which usernames exist. At cost 8 a
+/// hash takes tens of milliseconds, far above the HTTP noise.
+async fn an_unknown_user_costs_as_much_time_as_a_wrong_password(backend: Backend) {
+    let api = match api_support::Api::start_hashing(backend, ApiConfig::for_tests(), 8).await {
+        Some(api) => api,
+        None => return,
+    };
+    api.user("alice").await;
+    let mut client = api.client();
+    let median_ms = |username: &'static str| {
+        let mut client = client.clone();
+        async move {
+            let mut times = Vec::new();
+            for _ in 0..5 {
+                let started = std::time::Instant::now();
+                client
+                    .post("/api/v1/auth/login", login(username, "wrong password"))
+                    .await
+                    .assert_error(401, "unauthorized");
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+            times.sort_by(f64::total_cmp);
+            times[times.len() / 2]
+        }
+    };
+    let wrong_password = median_ms("alice").await;
+    let unknown_user = median_ms("nobody_at_all").await;
+    client.get("/healthz").await.assert_status(200);
+    assert!(
+        unknown_user > wrong_password * 0.5,
+        "unknown user {unknown_user:.1} ms vs wrong password {wrong_password:.1} ms"
+    );
+    eprintln!(
+        "login 401: wrong password {wrong_password:.1} ms, unknown user {unknown_user:.1} ms"
+    );
     api.stop().await;
 }

@@ -45,6 +45,15 @@ impl Api {
     }
 
     pub async fn start_with(backend: Backend, config: ApiConfig) -> Option<Self> {
+        Self::start_hashing(backend, config, LOW_COST).await
+    }
+
+    /// With a bcrypt cost of the test's choosing (for timing tests).
+    pub async fn start_hashing(
+        backend: Backend,
+        config: ApiConfig,
+        bcrypt_cost: u32,
+    ) -> Option<Self> {
         let (store, dir, mongo) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -58,7 +67,7 @@ impl Api {
         };
         // What a first run writes: the original service's release records.
         server::seed::releases(&store).await.unwrap();
-        let mut api = Self::start_on(store, config).await;
+        let mut api = Self::serve(store, config, bcrypt_cost).await;
         api._dir = dir;
         api.mongo = mongo;
         Some(api)
@@ -66,9 +75,13 @@ impl Api {
 
     /// Serves the app on a store the test built (e.g. one that fails).
     pub async fn start_on(store: Store, config: ApiConfig) -> Self {
+        Self::serve(store, config, LOW_COST).await
+    }
+
+    async fn serve(store: Store, config: ApiConfig, bcrypt_cost: u32) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = state(addr, store.clone(), config);
+        let state = state(addr, store.clone(), config, bcrypt_cost);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve_until(listener, state, async {
             let _ = stopped.await;
@@ -119,13 +132,15 @@ pub fn sign_up(username: &str) -> serde_json::Value {
     })
 }
 
-fn state(addr: SocketAddr, store: Store, config: ApiConfig) -> AppState {
+/// The lowest bcrypt cost: most tests are about HTTP, not hashing.
+const LOW_COST: u32 = 4;
+
+fn state(addr: SocketAddr, store: Store, config: ApiConfig, bcrypt_cost: u32) -> AppState {
     let leptos_options = LeptosOptions::builder()
         .output_name("chirp")
         .site_addr(addr)
         .build();
-    // The lowest bcrypt cost: the tests are about HTTP, not hashing.
-    let hasher = PasswordHasher::new(BcryptCost::insecure_for_tests(4), 4);
+    let hasher = PasswordHasher::new(BcryptCost::insecure_for_tests(bcrypt_cost), 4);
     AppState {
         leptos_options,
         api: ApiState::new(config),
