@@ -243,11 +243,18 @@ async fn a_panic_is_a_generic_500_and_the_server_keeps_serving() {
 
 #[tokio::test]
 async fn over_the_concurrency_limit_requests_are_shed_with_503() {
+    // The slow handler says when it has started, and finishes when told.
+    let started = Arc::new(tokio::sync::Notify::new());
+    let release = Arc::new(tokio::sync::Notify::new());
     let routes = Router::new().route(
         "/api/slow",
-        get(|| async {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            "done"
+        get({
+            let (started, release) = (started.clone(), release.clone());
+            move || async move {
+                started.notify_one();
+                release.notified().await;
+                "done"
+            }
         }),
     );
     let config = ApiConfig {
@@ -257,13 +264,17 @@ async fn over_the_concurrency_limit_requests_are_shed_with_503() {
     let client = serve_layered(routes, config).await;
     let (mut a, mut b) = (client.clone(), client.clone());
     let first = tokio::spawn(async move { a.get("/api/slow").await });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    started.notified().await;
     let shed = b.get("/api/slow").await;
     shed.assert_error(503, "unavailable");
     assert!(shed.header("retry-after").is_some());
+    release.notify_one();
     first.await.unwrap().assert_status(200);
     // Capacity is back once the first request is done.
-    b.get("/api/slow").await.assert_status(200);
+    let again = tokio::spawn(async move { b.get("/api/slow").await });
+    started.notified().await;
+    release.notify_one();
+    again.await.unwrap().assert_status(200);
 }
 
 #[tokio::test]
