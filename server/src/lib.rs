@@ -9,6 +9,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod pages;
 pub mod passwords;
 pub mod seed;
 pub mod shutdown;
@@ -20,7 +21,7 @@ use std::{future::Future, sync::Arc};
 use app::{shell, App};
 use axum::{extract::FromRef, Router};
 use leptos::prelude::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::generate_route_list;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
@@ -54,9 +55,7 @@ pub fn router(state: AppState) -> Router {
     let csp = http::middleware::provide_page_csp(options.clone());
     let app = Router::new()
         .merge(http::router())
-        .leptos_routes_with_context(&state, pages, csp.clone(), move || {
-            shell(options.clone())
-        })
+        .merge(pages::router(&state, pages))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

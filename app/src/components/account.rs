@@ -47,6 +47,7 @@ pub fn LoginForm() -> impl IntoView {
             </p>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -108,6 +109,7 @@ pub fn SignUpForm() -> impl IntoView {
             </p>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -133,6 +135,7 @@ pub fn ProfileForm() -> impl IntoView {
     let etag = session
         .with_untracked(|s| s.etag.clone())
         .unwrap_or_default();
+    let saved = Memo::new(move |_| state.with(|f| f.saved));
     let submit = enhance(move |values: Values| {
         let current = session.with_untracked(|s| s.user.clone())?;
         let changed = |name: &str, now: &str| {
@@ -153,7 +156,7 @@ pub fn ProfileForm() -> impl IntoView {
             <FormError form=FormKind::Profile error />
             // Without WASM, the version this form shows travels with it.
             <input type="hidden" name="etag" value=etag />
-            <Show when=move || state.with(|f| f.saved)>
+            <Show when=move || saved.get()>
                 <p class="form-success" role="status">"Saved."</p>
             </Show>
             <Field
@@ -171,31 +174,39 @@ pub fn ProfileForm() -> impl IntoView {
                 value=typed("email", user.email.clone().unwrap_or_default())
                 error
             />
-            <fieldset class="fieldset">
-                <legend>"Change password"</legend>
-                <Field
-                    label="Current password"
-                    name="current_password"
-                    kind="password"
-                    autocomplete="current-password"
-                    required=false
-                    error
-                />
-                <Field
-                    label="New password"
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    required=false
-                    hint="At least 8 characters. Leave empty to keep your password."
-                    error
-                />
-            </fieldset>
+            // Rendered afresh after each save, so typed passwords do not
+            // linger in the page.
+            {move || {
+                saved.track();
+                view! {
+                    <fieldset class="fieldset">
+                        <legend>"Change password"</legend>
+                        <Field
+                            label="Current password"
+                            name="current_password"
+                            kind="password"
+                            autocomplete="current-password"
+                            required=false
+                            error
+                        />
+                        <Field
+                            label="New password"
+                            name="password"
+                            kind="password"
+                            autocomplete="new-password"
+                            required=false
+                            hint="At least 8 characters. Leave empty to keep your password."
+                            error
+                        />
+                    </fieldset>
+                }
+            }}
             <button type="submit" class="button" disabled=move || state.with(|f| f.pending)>
                 {move || if state.with(|f| f.pending) { "Saving…" } else { "Save" }}
             </button>
         </form>
     }
+    .into_any()
 }
 
 /// A one-button form: logging out changes state, so it is a POST, never a
@@ -211,4 +222,5 @@ pub fn LogoutButton(#[prop(default = "Logout")] label: &'static str) -> impl Int
             </button>
         </form>
     }
+    .into_any()
 }

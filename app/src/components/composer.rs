@@ -67,6 +67,7 @@ pub fn Composer() -> impl IntoView {
             </p>
         </form>
     }
+    .into_any()
 }
 
 /// Whether the counter turns red: more than the server accepts.

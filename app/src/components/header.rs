@@ -34,4 +34,5 @@ pub fn Header() -> impl IntoView {
             </nav>
         </header>
     }
+    .into_any()
 }

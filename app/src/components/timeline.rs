@@ -12,5 +12,5 @@ pub fn Timeline(#[prop(into)] key: Signal<TimelineKey>) -> impl IntoView {
     // Effects run only in the browser, after hydration: a client-side
     // navigation to another timeline loads it.
     Effect::new(move || dispatcher.dispatch(Action::ShowTimeline(key.get())));
-    view! { <TweetList /> }
+    view! { <TweetList /> }.into_any()
 }

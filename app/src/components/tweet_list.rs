@@ -55,6 +55,7 @@ pub fn TweetList() -> impl IntoView {
             </Show>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -73,6 +74,7 @@ fn TweetItem(tweet: TweetDto) -> impl IntoView {
             </div>
         </li>
     }
+    .into_any()
 }
 
 #[component]
@@ -90,6 +92,7 @@ fn PendingItem(tweet: PendingTweet) -> impl IntoView {
             </div>
         </li>
     }
+    .into_any()
 }
 
 /// A relative time that moves on with the clock; the absolute one is in the
@@ -107,6 +110,7 @@ fn Time(timestamp: String) -> impl IntoView {
             {text}
         </time>
     }
+    .into_any()
 }
 
 /// A coloured circle with the author's initial.
@@ -125,6 +129,7 @@ pub fn Avatar(name: String) -> impl IntoView {
             {initial}
         </span>
     }
+    .into_any()
 }
 
 /// One of eight colours, always the same for the same name.

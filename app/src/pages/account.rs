@@ -15,6 +15,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Log in" />
         <LoginForm />
     }
+    .into_any()
 }
 
 #[component]
@@ -23,6 +24,7 @@ pub fn SignUpPage() -> impl IntoView {
         <Title text="Sign up" />
         <SignUpForm />
     }
+    .into_any()
 }
 
 #[component]
@@ -37,6 +39,7 @@ pub fn ProfilePage() -> impl IntoView {
             <ProfileForm />
         </Show>
     }
+    .into_any()
 }
 
 #[component]
@@ -55,6 +58,7 @@ pub fn LogoutPage() -> impl IntoView {
             </section>
         </Show>
     }
+    .into_any()
 }
 
 #[component]
@@ -70,4 +74,5 @@ fn LoggedOutNotice(what: &'static str) -> impl IntoView {
             </p>
         </section>
     }
+    .into_any()
 }

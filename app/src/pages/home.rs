@@ -30,4 +30,5 @@ pub fn HomePage() -> impl IntoView {
             <Timeline key=TimelineKey::Everyone />
         </Show>
     }
+    .into_any()
 }

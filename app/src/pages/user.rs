@@ -15,4 +15,5 @@ pub fn UserPage() -> impl IntoView {
         <h1 class="page-title">"@" {username}</h1>
         <Timeline key />
     }
+    .into_any()
 }
