@@ -29,7 +29,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// unknown user are the same 401, in the same time.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
-        (status = 200, body = UserDto, description = "logged in (sets the session cookie)"),
+        (status = 200, body = UserDto, description = "logged in",
+            headers(("Set-Cookie" = String, description = "a new session, replacing any the request had"),
+                ("ETag" = String))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
@@ -69,7 +71,8 @@ pub(crate) async fn login(
 /// without knowing whether its session is still alive.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses(
-        (status = 204, description = "logged out; the session cookie is cleared"),
+        (status = 204, description = "logged out",
+            headers(("Set-Cookie" = String, description = "clears the session cookie"))),
         (status = 403, body = ErrorBody),
     ))]
 pub(crate) async fn logout(

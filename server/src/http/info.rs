@@ -34,3 +34,35 @@ async fn info(State(store): State<Store>) -> Result<Json<ApiInfo>> {
         },
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use app::api::{tweet_length, TWEET_MAX_CHARS};
+
+    use crate::domain::TweetBody;
+
+    /// The browser counts with `app::api::tweet_length` against the limit
+    /// served here; the server validates with `TweetBody`. They must agree.
+    #[test]
+    fn the_client_counts_tweets_as_the_server_does() {
+        assert_eq!(TWEET_MAX_CHARS, TweetBody::MAX_GRAPHEMES);
+        for text in [
+            "hello",
+            "  padded  ",
+            "👍🏽👍🏽",
+            "e\u{301}",
+            "a\r\nb",
+            "👨\u{200d}👩\u{200d}👧",
+        ] {
+            assert_eq!(
+                tweet_length(text),
+                TweetBody::length(TweetBody::parse(text).unwrap().as_str()),
+                "{text:?}"
+            );
+        }
+        let longest = "👍🏽".repeat(TWEET_MAX_CHARS);
+        assert_eq!(tweet_length(&longest), TWEET_MAX_CHARS);
+        assert!(TweetBody::parse(&longest).is_ok());
+        assert!(TweetBody::parse(&format!("{longest}x")).is_err());
+    }
+}

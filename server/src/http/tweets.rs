@@ -50,7 +50,8 @@ pub struct ListQuery {
 /// Everyone's tweets, or one user's with `tweetedby`, newest first.
 #[utoipa::path(get, path = "/api/v2/tweets", tag = "tweets", params(ListQuery),
     responses(
-        (status = 200, body = TweetList, description = "a page of tweets; `Link: <…>; rel=\"next\"` when there may be more"),
+        (status = 200, body = TweetList, description = "a page of tweets, newest first",
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there may be more"))),
         (status = 404, body = ErrorBody, description = "no user has that username"),
         (status = 422, body = ErrorBody),
     ))]
@@ -100,7 +101,7 @@ async fn list(
 /// Tweet as the logged-in user. `tweetedby`, if sent, must be that user.
 #[utoipa::path(post, path = "/api/v2/tweets", tag = "tweets", request_body = NewTweet,
     responses(
-        (status = 201, body = TweetDto),
+        (status = 201, body = TweetDto, headers(("Location" = String))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "`tweetedby` names someone else"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),

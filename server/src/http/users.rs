@@ -50,7 +50,8 @@ pub struct ListQuery {
 /// Everyone, newest first.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListQuery),
     responses(
-        (status = 200, body = UserList, description = "a page of users; `Link: <…>; rel=\"next\"` when there may be more"),
+        (status = 200, body = UserList, description = "a page of users, newest first",
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there may be more"))),
         (status = 422, body = ErrorBody),
     ))]
 async fn list(
@@ -85,7 +86,9 @@ async fn list(
 /// Sign up. The new user is logged in: the response sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = SignUp,
     responses(
-        (status = 201, body = UserDto, description = "signed up and logged in (sets the session cookie)"),
+        (status = 201, body = UserDto, description = "signed up and logged in",
+            headers(("Set-Cookie" = String, description = "the new session"),
+                ("Location" = String), ("ETag" = String))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "username or email taken"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
