@@ -66,6 +66,7 @@ impl EventStore for MongoStore {
         }
         let mut session = self.client.start_session().await.map_err(from_mongo)?;
         let deadline = Instant::now() + RETRY_FOR;
+        let mut attempt = 0u64;
         'attempt: loop {
             session
                 .start_transaction()
@@ -98,7 +99,12 @@ impl EventStore for MongoStore {
                     if e.contains_label(TRANSIENT_TRANSACTION_ERROR)
                         && Instant::now() < deadline =>
                 {
-                    continue 'attempt
+                    // Usually a write conflict with an append that has not
+                    // committed yet: give it a moment instead of spinning.
+                    attempt += 1;
+                    let jitter = rand::random_range(1..=5u64);
+                    tokio::time::sleep(Duration::from_millis(jitter * attempt.min(20))).await;
+                    continue 'attempt;
                 }
                 Abort::Driver(e) => {
                     // A duplicate (stream_id, version) means another append
