@@ -22,6 +22,7 @@ api_tests!(
     me_needs_a_session,
     login_and_sign_up_are_rate_limited_per_ip,
     an_unknown_user_costs_as_much_time_as_a_wrong_password,
+    behind_a_proxy_the_limit_is_per_forwarded_address,
 );
 
 fn login(username: &str, password: &str) -> serde_json::Value {
@@ -299,5 +300,42 @@ async fn an_unknown_user_costs_as_much_time_as_a_wrong_password(backend: Backend
     eprintln!(
         "login 401: wrong password {wrong_password:.1} ms, unknown user {unknown_user:.1} ms"
     );
+    api.stop().await;
+}
+
+/// Behind a reverse proxy every request comes from the proxy; with
+/// `trust_x_forwarded_for` the limit applies to the address it appended, and
+/// a client cannot dodge it by sending its own `X-Forwarded-For`.
+async fn behind_a_proxy_the_limit_is_per_forwarded_address(backend: Backend) {
+    let config = ApiConfig {
+        auth_rate_limit: RateLimit {
+            burst: 2,
+            refill: Duration::from_secs(60),
+        },
+        trust_x_forwarded_for: true,
+        ..ApiConfig::for_tests()
+    };
+    let api = start!(backend, config);
+    let attempt = |forwarded: &'static str| {
+        let mut client = api.client();
+        async move {
+            client
+                .raw(
+                    reqwest::Method::POST,
+                    "/api/v1/auth/login",
+                    Some("application/json"),
+                    login("alice", "wrong password").to_string(),
+                    &[("x-forwarded-for", forwarded)],
+                )
+                .await
+                .status
+        }
+    };
+    assert_eq!(attempt("203.0.113.7").await, 401);
+    // A forged first entry does not make a new client: the proxy's is last.
+    assert_eq!(attempt("198.51.100.1, 203.0.113.7").await, 401);
+    assert_eq!(attempt("203.0.113.7").await, 429);
+    // Someone else behind the same proxy is not limited.
+    assert_eq!(attempt("203.0.113.8").await, 401);
     api.stop().await;
 }

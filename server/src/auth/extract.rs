@@ -2,7 +2,10 @@
 //! `MaybeUser` for those that only behave differently with one, and
 //! `ClientIp` for the rate limits.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    sync::Arc,
+};
 
 use axum::{
     extract::{ConnectInfo, FromRef, FromRequestParts},
@@ -13,6 +16,7 @@ use crate::{
     auth::session,
     domain::{Id, Timestamp},
     error::Error,
+    http::settings::ApiState,
     store::{Store, TokenHash},
 };
 
@@ -75,21 +79,39 @@ where
     }
 }
 
-/// The peer address the connection came from. Behind a reverse proxy every
-/// client shares the proxy's address, so rate limits there belong in the
-/// proxy (documented in the README).
+/// The client's address, for the rate limits: the peer of the connection,
+/// or, behind a reverse proxy (`CHIRP_TRUST_X_FORWARDED_FOR=1`), the address
+/// that proxy appended to `X-Forwarded-For` — the last one, since earlier
+/// entries come from the client and can be forged.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl<S> FromRequestParts<S> for ClientIp
+where
+    Arc<ApiState>: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Error> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+        if !Arc::<ApiState>::from_ref(state)
+            .config
+            .trust_x_forwarded_for
+        {
+            return Ok(Self(peer));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .next_back()
+            .and_then(|last| last.trim().parse().ok());
+        Ok(Self(forwarded.unwrap_or(peer)))
     }
 }

@@ -30,6 +30,10 @@ pub struct ApiConfig {
     /// Time to produce a response before answering 408
     /// (`CHIRP_REQUEST_TIMEOUT_SECS`, default 15).
     pub request_timeout: Duration,
+    /// Rate-limit by the last `X-Forwarded-For` address instead of the
+    /// connection's (`CHIRP_TRUST_X_FORWARDED_FOR=1`). Only behind a reverse
+    /// proxy that appends it: otherwise clients could pick their own address.
+    pub trust_x_forwarded_for: bool,
 }
 
 impl Default for ApiConfig {
@@ -43,6 +47,7 @@ impl Default for ApiConfig {
             },
             max_concurrent_requests: 512,
             request_timeout: Duration::from_secs(15),
+            trust_x_forwarded_for: false,
         }
     }
 }
@@ -53,7 +58,10 @@ impl ApiConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         let mut config = Self::default();
         if let Some(v) = var("CHIRP_INSECURE_COOKIES") {
-            config.secure_cookies = !matches!(v.as_str(), "1" | "true" | "yes");
+            config.secure_cookies = !yes(&v);
+        }
+        if let Some(v) = var("CHIRP_TRUST_X_FORWARDED_FOR") {
+            config.trust_x_forwarded_for = yes(&v);
         }
         if let Some(hours) = number("CHIRP_SESSION_TTL_HOURS")? {
             config.session_ttl = Duration::from_secs(hours * 3600);
@@ -99,6 +107,10 @@ impl ApiState {
             config,
         })
     }
+}
+
+fn yes(value: &str) -> bool {
+    matches!(value.trim(), "1" | "true" | "yes")
 }
 
 fn var(name: &str) -> Option<String> {
