@@ -1,0 +1,276 @@
+//! The pages' HTML forms without JavaScript: each posts form-encoded to its
+//! page, and gets a 303 on success or the page again with the API's errors.
+//! Also: pages are rendered from the session's data and ship it for
+//! hydration, escaped.
+
+mod support;
+
+use app::flux::PageData;
+use support::TestServer;
+
+const PASSWORD: &str = "correct horse battery";
+
+/// A form post as a browser sends it from one of our pages.
+async fn post_form(
+    server: &TestServer,
+    path: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let mut request = server
+        .client
+        .post(server.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(body);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+async fn get_page(server: &TestServer, path: &str, cookie: Option<&str>) -> (u16, String) {
+    let mut request = server.client.get(server.url(path));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// `name=value` of the session cookie a response sets.
+fn session_cookie(response: &reqwest::Response) -> String {
+    let set = response
+        .headers()
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap();
+    set.split(';').next().unwrap().to_string()
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()["location"].to_str().unwrap()
+}
+
+/// The page data a page ships for hydration, decoded as the browser does.
+fn page_data(html: &str) -> PageData {
+    let start = html
+        .find(r#"<meta name="chirp-page-data" content=""#)
+        .expect("page data")
+        + r#"<meta name="chirp-page-data" content=""#.len();
+    let end = start + html[start..].find('"').unwrap();
+    let json = html[start..end]
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    serde_json::from_str(&json).unwrap()
+}
+
+async fn sign_up(server: &TestServer, username: &str) -> String {
+    let response = post_form(
+        server,
+        "/signup",
+        &[
+            ("username", username),
+            ("password", PASSWORD),
+            ("email", &format!("{username}@example.com")),
+            ("name", "Ann Example"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/");
+    session_cookie(&response)
+}
+
+#[tokio::test]
+async fn signing_up_logs_in_and_the_home_page_becomes_the_timeline() {
+    let server = TestServer::start().await;
+    let (_, anonymous) = get_page(&server, "/", None).await;
+    assert!(anonymous.contains(r#"action="/login""#), "login form");
+    assert!(!anonymous.contains("How you doing?"));
+
+    let cookie = sign_up(&server, "ann").await;
+    let (status, html) = get_page(&server, "/", Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"placeholder="How you doing?""#), "{html}");
+    let data = page_data(&html);
+    let user = data.user.expect("the session's user");
+    assert_eq!(user.username, "ann");
+    assert_eq!(user.email.as_deref(), Some("ann@example.com"));
+    assert_eq!(data.user_etag.as_deref(), Some("\"1\""));
+    assert!(data.timeline.expect("the timeline").tweets.is_empty());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_tweet_is_posted_and_rendered_escaped() {
+    let server = TestServer::start().await;
+    let cookie = sign_up(&server, "ann").await;
+    let body = r#"<script>alert("hi")</script> & more"#;
+    let response = post_form(&server, "/", &[("body", body)], Some(&cookie)).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/");
+
+    let (_, html) = get_page(&server, "/", Some(&cookie)).await;
+    assert!(!html.contains("<script>alert"), "never unescaped: {html}");
+    assert!(html.contains("&lt;script&gt;alert"), "{html}");
+    let timeline = page_data(&html).timeline.unwrap();
+    assert_eq!(timeline.tweets[0].body, body);
+    assert_eq!(timeline.tweets[0].tweetedby, "ann");
+
+    // Anyone may read it on the author's page.
+    let (status, html) = get_page(&server, "/u/ann", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(page_data(&html).timeline.unwrap().tweets[0].body, body);
+    let (status, _) = get_page(&server, "/u/nobody_here", None).await;
+    assert_eq!(status, 404);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_form_is_rendered_again_with_the_apis_errors() {
+    let server = TestServer::start().await;
+    let cookie = sign_up(&server, "ann").await;
+
+    let response = post_form(
+        &server,
+        "/login",
+        &[("username", "ann"), ("password", "wrong password")],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 401);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Wrong username or password."), "{html}");
+    assert!(html.contains(r#"value="ann""#), "what was typed stays");
+    assert!(
+        !html.contains("wrong password"),
+        "passwords are never sent back"
+    );
+
+    let response = post_form(
+        &server,
+        "/signup",
+        &[
+            ("username", "ANN"),
+            ("password", PASSWORD),
+            ("email", "other@example.com"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 409);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("This username is already taken."), "{html}");
+
+    let long = "👍🏽".repeat(281);
+    let response = post_form(&server, "/", &[("body", &long)], Some(&cookie)).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("A tweet holds at most 280 characters."),
+        "{html}"
+    );
+    assert!(html.contains(&long), "the draft comes back");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_profile_form_updates_and_needs_the_current_password_for_a_new_one() {
+    let server = TestServer::start().await;
+    let cookie = sign_up(&server, "ann").await;
+    let (_, html) = get_page(&server, "/profile", Some(&cookie)).await;
+    let etag = page_data(&html).user_etag.unwrap();
+
+    let response = post_form(
+        &server,
+        "/profile",
+        &[
+            ("etag", &etag),
+            ("name", "Ann B"),
+            ("email", "ann@example.com"),
+            ("current_password", "not it at all"),
+            ("password", "a new password"),
+        ],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("That is not your current password."),
+        "{html}"
+    );
+
+    let response = post_form(
+        &server,
+        "/profile",
+        &[
+            ("etag", &etag),
+            ("name", "Ann B"),
+            ("email", "ann@example.com"),
+            ("current_password", PASSWORD),
+            ("password", "a new password"),
+        ],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/profile?saved=1");
+    let (_, html) = get_page(&server, "/profile?saved=1", Some(&cookie)).await;
+    assert!(html.contains("Saved."), "{html}");
+    assert_eq!(page_data(&html).user.unwrap().name, "Ann B");
+
+    // The form's version is now stale: a second post from it is refused.
+    let response = post_form(
+        &server,
+        "/profile",
+        &[
+            ("etag", &etag),
+            ("name", "Ann C"),
+            ("email", "ann@example.com"),
+        ],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(response.status(), 412);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session_and_cross_site_posts_are_refused() {
+    let server = TestServer::start().await;
+    let cookie = sign_up(&server, "ann").await;
+
+    let forged = server
+        .client
+        .post(server.url("/logout"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+
+    let response = post_form(&server, "/logout", &[], Some(&cookie)).await;
+    assert_eq!(response.status(), 303);
+    assert!(response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let (_, html) = get_page(&server, "/", Some(&cookie)).await;
+    assert!(
+        page_data(&html).user.is_none(),
+        "the old cookie is worthless"
+    );
+    server.stop().await;
+}
