@@ -166,6 +166,10 @@ fn every_append_reported_before_a_sigkill_survives_and_the_file_is_intact() {
     }
     child.kill().unwrap(); // SIGKILL on Unix: no destructor, no flush, no checkpoint.
     child.wait().unwrap();
+    eprintln!(
+        "{} appends reported committed before SIGKILL",
+        reported.len()
+    );
     assert!(
         reported.len() >= 100,
         "the child committed only {} appends",
