@@ -317,3 +317,62 @@ proptest! {
         prop_assert!(events as usize >= live.len());
     }
 }
+
+// ---- Group commit ----------------------------------------------------------
+
+/// Writes that share a transaction fail alone: a registration refused for a
+/// taken name (after its events were inserted) is rolled back to its own
+/// savepoint while the others in the batch commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_write_in_a_batch_is_undone_alone() {
+    let fixture = TestStore::sqlite().await;
+    let store = fixture.store.clone();
+    let taken = Id::generate();
+    store
+        .events
+        .append(
+            taken,
+            Version::NONE,
+            vec![registered(taken, "taken", "taken@example.com")],
+        )
+        .await
+        .unwrap();
+    let attempts: Vec<_> = (0..100)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let id = Id::generate();
+                let name = if n % 2 == 0 {
+                    "taken".to_owned()
+                } else {
+                    format!("free{n}")
+                };
+                let email = format!("{n}@example.com");
+                let result = store
+                    .events
+                    .append(
+                        id,
+                        Version::NONE,
+                        vec![registered(id, &name, &email), renamed("X")],
+                    )
+                    .await;
+                (id, n % 2 == 0, result)
+            })
+        })
+        .collect();
+    for attempt in attempts {
+        let (id, refused, result) = attempt.await.unwrap();
+        let events = store.events.load(id).await.unwrap();
+        if refused {
+            assert!(result.is_err());
+            assert!(events.is_empty(), "a refused append left events");
+            assert!(store.users.by_id(id).await.unwrap().is_none());
+        } else {
+            assert_eq!(result.unwrap(), Version::new(2));
+            assert_eq!(events.len(), 2);
+            assert!(store.users.by_id(id).await.unwrap().is_some());
+        }
+    }
+    assert_eq!(store.users.count().await.unwrap(), 51);
+    fixture.finish().await;
+}
