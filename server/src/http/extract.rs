@@ -10,7 +10,10 @@ use axum::{
 };
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::error::{Details, Error};
+use crate::{
+    domain::{Id, Version},
+    error::{Details, Error, Result},
+};
 
 /// A JSON body (extractor) or response. The body must be declared
 /// `application/json` (415), be JSON (400), and fit the type (422, with the
@@ -156,6 +159,38 @@ where
                     details: Details::from([(field.0, vec![field.1])]),
                 }
             })
+    }
+}
+
+/// A path id that is not an id names no user: 404, like an unknown one.
+pub fn parse_id(raw: &str) -> Result<Id> {
+    raw.parse().map_err(|_| Error::NotFound)
+}
+
+/// `If-Match: "7"` (or `W/"7"`): the user version the client last read.
+/// Absent or `*` means any version. Anything else cannot match the current
+/// version, so it is refused (412) before any work.
+pub struct IfMatch(pub Option<Version>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
+        let Some(value) = parts.headers.get(header::IF_MATCH) else {
+            return Ok(Self(None));
+        };
+        let text = value
+            .to_str()
+            .map_err(|_| Error::PreconditionFailed)?
+            .trim();
+        if text == "*" {
+            return Ok(Self(None));
+        }
+        text.trim_start_matches("W/")
+            .trim_matches('"')
+            .parse::<u64>()
+            .map(|n| Self(Some(Version::new(n))))
+            .map_err(|_| Error::PreconditionFailed)
     }
 }
 

@@ -15,9 +15,8 @@ use crate::{
     error::{Error, Result, Validator},
     http::{
         dto,
-        extract::{Json, Query},
+        extract::{parse_id, Json, Query},
         pagination::{self, RawPage},
-        users::parse_id,
     },
     store::Store,
     AppState,
