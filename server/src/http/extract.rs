@@ -237,6 +237,25 @@ mod tests {
         assert_eq!(d["body"], vec![FieldCode::InvalidType]);
     }
 
+    proptest::proptest! {
+        /// Whatever arrives, the parser answers 400 or 422 (or accepts):
+        /// never a panic, never another status.
+        #[test]
+        fn any_body_is_accepted_or_a_client_error(body in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            if let Err(error) = parse::<app::api::SignUp>(&body) {
+                proptest::prop_assert!([400, 422].contains(&error.status().as_u16()));
+            }
+        }
+
+        #[test]
+        fn any_json_object_is_accepted_or_422(fields in proptest::collection::btree_map("[a-z_$]{1,10}", "[ -~]{0,12}", 0..6)) {
+            let body = serde_json::to_vec(&fields).unwrap();
+            if let Err(error) = parse::<app::api::LoginRequest>(&body) {
+                proptest::prop_assert_eq!(error.status().as_u16(), 422);
+            }
+        }
+    }
+
     #[test]
     fn recognises_json_content_types() {
         let check = |value: &str| {
