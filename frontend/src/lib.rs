@@ -1,5 +1,9 @@
 //! The browser half of Chirp: hydrates the server-rendered page.
 
+// The app's view types nest deeply; the default limit overflows while the
+// release build monomorphizes them.
+#![recursion_limit = "512"]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
