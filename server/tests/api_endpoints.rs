@@ -37,7 +37,10 @@ async fn info_lists_the_releases_and_the_limits(backend: Backend) {
     let info = client.get("/api/v1/info").await;
     info.assert_status(200);
     let info = info.json();
-    assert!(!info["api_version"].as_array().unwrap().is_empty(), "{info}");
+    assert!(
+        !info["api_version"].as_array().unwrap().is_empty(),
+        "{info}"
+    );
     for release in info["api_version"].as_array().unwrap() {
         for field in ["version", "buildtime", "links", "methods"] {
             assert!(release[field].is_string(), "{release}");
@@ -244,6 +247,18 @@ async fn a_stale_if_match_changes_nothing(backend: Backend) {
         response.assert_error(412, "precondition_failed");
     }
     assert_eq!(alice.get(&path).await.json()["name"], "First");
+    // Deleting with a stale version deletes nothing either.
+    alice
+        .raw(
+            reqwest::Method::DELETE,
+            &path,
+            None,
+            "",
+            &[("if-match", &stale)],
+        )
+        .await
+        .assert_error(412, "precondition_failed");
+    alice.get("/api/v1/auth/me").await.assert_status(200);
     // The password did not change either.
     let mut again = api.client();
     again
