@@ -136,6 +136,16 @@ async fn wrong_content_types_are_415(backend: Backend) {
             )
             .await
             .assert_error(415, "unsupported_media_type");
+        api.client()
+            .raw(
+                Method::POST,
+                "/api/v1/users",
+                content_type,
+                sign_up("bob").to_string(),
+                &[],
+            )
+            .await
+            .assert_error(415, "unsupported_media_type");
     }
     assert_eq!(trace(&api).await, before);
     api.stop().await;
