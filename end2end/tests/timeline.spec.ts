@@ -1,0 +1,50 @@
+import { test, expect, fillSignUp, newAccount, open, signUpByApi } from './helpers';
+
+test('relative times move on every 30 seconds in the browser', async ({ page, problems }) => {
+  await page.clock.install();
+  await open(page, '/signup', true);
+  await fillSignUp(page, newAccount('clock'));
+  await page.getByPlaceholder('How you doing?').fill('What time is it?');
+  await page.getByRole('button', { name: 'Tweet now' }).click();
+  const time = page.locator('.tweets > li').first().locator('time');
+  await expect(time).toHaveText('now');
+  await page.clock.fastForward(65_000);
+  await expect(time).toHaveText('a minute ago');
+  await page.clock.fastForward('03:00');
+  await expect(time).toHaveText('4 minutes ago');
+});
+
+for (const js of [true, false]) {
+  test(`"Load older" follows the cursor ${js ? 'with' : 'without'} JavaScript`, async ({ browser, request, problems }) => {
+    // An author with 25 tweets: a first page of 20, then 5 older ones.
+    const author = newAccount('prolific');
+    await signUpByApi(request, author);
+    for (let i = 1; i <= 25; i++) {
+      const posted = await request.post('/api/v2/tweets', { data: { body: `Tweet number ${i}` } });
+      expect(posted.status()).toBe(201);
+    }
+    const context = await browser.newContext({ javaScriptEnabled: js });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
+
+    await open(page, `/u/${author.username}`, js);
+    const tweets = page.locator('.tweets > li');
+    await expect(tweets).toHaveCount(20);
+    await expect(tweets.first()).toContainText('Tweet number 25');
+    await expect(tweets.last()).toContainText('Tweet number 6');
+    await page.getByRole('link', { name: 'Load older' }).click();
+    if (js) {
+      // Appended in place, without a reload.
+      await expect(tweets).toHaveCount(25);
+      await expect(tweets.last()).toContainText('Tweet number 1');
+    } else {
+      // The next page, as its own address.
+      await expect(page).toHaveURL(/max_id=/);
+      await expect(tweets).toHaveCount(5);
+      await expect(tweets.first()).toContainText('Tweet number 5');
+    }
+    await expect(page.getByRole('link', { name: 'Load older' })).toHaveCount(0);
+    await context.close();
+  });
+}
