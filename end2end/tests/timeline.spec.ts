@@ -1,4 +1,4 @@
-import { test, expect, fillSignUp, newAccount, open, signUpByApi } from './helpers';
+import { test, expect, expectApiRefusal, fillSignUp, newAccount, open, signUpByApi } from './helpers';
 
 test('relative times move on every 30 seconds in the browser', async ({ page, problems }) => {
   await page.clock.install();
@@ -48,3 +48,46 @@ for (const js of [true, false]) {
     await context.close();
   });
 }
+
+test('a double click on "Tweet now" posts once, shown at once and then confirmed', async ({ page, problems }) => {
+  const account = newAccount('double');
+  await open(page, '/signup', true);
+  await fillSignUp(page, account);
+  // Hold the server's answer back, to see the pending tweet first.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/v2/tweets', async (route) => {
+    if (route.request().method() === 'POST') await held;
+    await route.continue();
+  });
+  await page.getByPlaceholder('How you doing?').fill('Only once, please');
+  await page.getByRole('button', { name: 'Tweet now' }).dblclick();
+  const tweets = page.locator('.tweets > li');
+  await expect(tweets.first()).toHaveClass(/pending/);
+  await expect(tweets.first()).toContainText('Only once, please');
+  await expect(page.getByPlaceholder('How you doing?')).toHaveValue('');
+  release();
+  await expect(tweets.first()).not.toHaveClass(/pending/);
+  await expect(tweets.filter({ hasText: 'Only once, please' })).toHaveCount(1);
+  const list = await page.request.get(`/api/v2/tweets?tweetedby=${account.username}`);
+  expect((await list.json()).tweets_list).toHaveLength(1);
+});
+
+test('a post the server refuses leaves the timeline, says why, and gives the text back', async ({ page, problems }) => {
+  await open(page, '/signup', true);
+  await fillSignUp(page, newAccount('refused'));
+  await page.route('**/api/v2/tweets', (route) =>
+    route.request().method() === 'POST'
+      ? route.fulfill({
+          status: 503,
+          json: { error: 'unavailable', message: 'storage is unavailable; try again shortly', details: {} },
+        })
+      : route.continue(),
+  );
+  await page.getByPlaceholder('How you doing?').fill('Will this work?');
+  await page.getByRole('button', { name: 'Tweet now' }).click();
+  await expect(page.locator('#composer-error')).toHaveText('Storage is unavailable; try again shortly.');
+  await expect(page.locator('.tweets')).not.toContainText('Will this work?');
+  await expect(page.getByPlaceholder('How you doing?')).toHaveValue('Will this work?');
+  expectApiRefusal(problems, 503, '/api/v2/tweets');
+});
