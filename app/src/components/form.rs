@@ -107,8 +107,9 @@ pub fn field_message(field: &str, code: FieldCode) -> String {
 
 fn sentence(message: &str) -> String {
     let mut chars = message.chars();
+    // The API's messages are ASCII English.
     let mut text = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
         None => return "Something went wrong.".into(),
     };
     if !text.ends_with(['.', '!', '?']) {

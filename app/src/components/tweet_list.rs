@@ -116,10 +116,12 @@ fn Time(timestamp: String) -> impl IntoView {
 /// A coloured circle with the author's initial.
 #[component]
 pub fn Avatar(name: String) -> impl IntoView {
+    // Usernames are ASCII, so ASCII case mapping is enough (and keeps
+    // Unicode's case tables out of the WASM).
     let initial = name
         .chars()
         .next()
-        .map(|c| c.to_uppercase().to_string())
+        .map(|c| c.to_ascii_uppercase().to_string())
         .unwrap_or_default();
     // The colour is a class, not an inline style: the CSP forbids inline
     // styles.
@@ -134,7 +136,7 @@ pub fn Avatar(name: String) -> impl IntoView {
 
 /// One of eight colours, always the same for the same name.
 fn avatar_colour(name: &str) -> u32 {
-    name.to_lowercase()
+    name.to_ascii_lowercase()
         .bytes()
         .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
         % 8

@@ -31,9 +31,19 @@ pub fn relative(timestamp: &str, now: DateTime<Utc>) -> String {
 }
 
 /// The absolute time for the tooltip, e.g. "2026-11-26 20:41 UTC".
+/// Written out by hand: chrono's strftime machinery would add its parser
+/// and formatter to the WASM for this one line.
 pub fn absolute(timestamp: &str) -> String {
+    use chrono::{Datelike, Timelike};
     match parse(timestamp) {
-        Some(at) => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        Some(at) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            at.year(),
+            at.month(),
+            at.day(),
+            at.hour(),
+            at.minute()
+        ),
         None => timestamp.to_string(),
     }
 }
