@@ -28,10 +28,8 @@ cargo test -p app -p server 2>&1 | tee "$logs/rust-tests.log"
 step "release build (server + WASM)"
 cargo leptos build --release
 
-if [ -x scripts/fuzz-api.sh ]; then
-  step "API fuzzing from the OpenAPI document"
-  scripts/fuzz-api.sh
-fi
+step "API fuzzing from the OpenAPI document (schemathesis)"
+CHIRP_SERVER_BIN=target/release/chirp-server scripts/fuzz-api.sh
 
 step "Playwright end-to-end tests (Chromium)"
 (cd end2end && npx playwright test) 2>&1 | tee "$logs/e2e.log"
