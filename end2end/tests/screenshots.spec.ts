@@ -1,7 +1,46 @@
 import { test, expect, hydrated, fillSignUp, newAccount, open, signUpByApi } from './helpers';
 
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 // Pictures of the timeline for the README: light and dark, desktop and
 // phone. They are written to end2end/screenshots/ and committed.
+//
+// The home timeline shows everyone's tweets, and other tests tweet at the
+// same time; so the pictures come from a release server of their own, on a
+// fresh store, for the same picture every run.
+const port = Number(process.env.CHIRP_SCREENSHOT_PORT ?? 3101);
+const root = join(__dirname, '..', '..');
+let server: ChildProcess;
+
+test.use({ baseURL: `http://127.0.0.1:${port}` });
+
+test.beforeAll(async () => {
+  server = spawn(join(root, 'target/release/chirp-server'), [], {
+    cwd: root,
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      CHIRP_ADDR: `127.0.0.1:${port}`,
+      CHIRP_DATA_DIR: mkdtempSync(join(tmpdir(), 'chirp-screenshots-')),
+      CHIRP_INSECURE_COOKIES: '1',
+      RUST_LOG: 'warn',
+    },
+  });
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+    } catch {}
+    if (i > 300) throw new Error('the screenshot server did not start');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+});
+
+test.afterAll(() => {
+  server?.kill('SIGTERM');
+});
 const sizes = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 390, height: 844 },
@@ -9,9 +48,9 @@ const sizes = {
 
 test('the timeline, light and dark, desktop and phone', async ({ page, request, problems }) => {
   // Two people, so the avatars differ.
-  const grace = { ...newAccount('grace'), name: 'Grace Hopper' };
+  const grace = { ...newAccount('grace'), username: 'grace_hopper', name: 'Grace Hopper' };
   await signUpByApi(request, grace);
-  const ada = { ...newAccount('ada'), name: 'Ada Lovelace' };
+  const ada = { ...newAccount('ada'), username: 'ada_lovelace', name: 'Ada Lovelace' };
   await open(page, '/signup', true);
   await fillSignUp(page, ada);
   await expect(page).toHaveURL('/');
