@@ -60,6 +60,7 @@ for (const js of [true, false]) {
         await send.click();
         await expect(page.getByRole('alert')).toHaveText('A tweet holds at most 280 characters.');
         await expect(page.getByPlaceholder('How you doing?')).toHaveValue(body);
+        await expect(send).toBeEnabled(); // to send it again once shortened
         expectRefusedPage(problems, 422);
       }
       // Either way the server refuses it when asked directly.

@@ -130,8 +130,12 @@ async fn a_tweet_is_posted_and_rendered_escaped() {
     let (status, html) = get_page(&server, "/u/ann", None).await;
     assert_eq!(status, 200);
     assert_eq!(page_data(&html).timeline.unwrap().tweets[0].body, body);
-    let (status, _) = get_page(&server, "/u/nobody_here", None).await;
+    let (status, html) = get_page(&server, "/u/nobody_here", None).await;
     assert_eq!(status, 404);
+    assert!(
+        html.contains("There is no user called @nobody_here."),
+        "{html}"
+    );
     server.stop().await;
 }
 

@@ -14,13 +14,15 @@ use crate::{
 pub fn Composer() -> impl IntoView {
     let store = use_tweets().0;
     let dispatcher = use_dispatcher();
-    let hydrated = expect_context::<Hydrated>().0;
     let draft = move || store.with(|s| s.draft.clone());
     let length = move || store.with(|s| tweet_length(&s.draft));
     let over = move || is_over(length());
-    // Before the WASM runs the server judges the post, so the button must
-    // work; afterwards the counter's rule applies at once.
-    let blocked = move || hydrated.get() && !store.with(|s| s.can_send());
+    // Only a draft over the limit disables the button, and only once the
+    // WASM runs: without it the server judges the post, and a refused draft
+    // must stay sendable after editing. An empty draft is ignored by the
+    // reducer (the second click of a double click finds one).
+    let hydrated = expect_context::<Hydrated>().0;
+    let blocked = move || hydrated.get() && over();
     let error = move || {
         store.with(|s| {
             s.post_error.as_ref().map(|e| match e.details.get("body") {

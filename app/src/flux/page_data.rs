@@ -41,6 +41,9 @@ pub struct Timeline {
     pub tweets: Vec<TweetDto>,
     /// Whether a page older than these may exist.
     pub has_more: bool,
+    /// Why it could not be loaded (e.g. no such user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorBody>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

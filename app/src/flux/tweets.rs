@@ -5,7 +5,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{page_data::PageData, session::FormKind, Action, Command};
-use crate::api::{tweet_length, ErrorBody, TweetDto, PAGE_DEFAULT, TWEET_MAX_CHARS};
+use crate::api::{tweet_length, ErrorBody, ErrorCode, TweetDto, PAGE_DEFAULT, TWEET_MAX_CHARS};
 
 /// Which timeline a page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +62,10 @@ impl TweetState {
             state.key = Some(timeline.key.clone());
             state.tweets = timeline.tweets.clone();
             state.has_more = timeline.has_more;
+            state.load_error = timeline
+                .error
+                .as_ref()
+                .map(|e| load_error(&timeline.key, e));
         }
         if let Some(feedback) = data.form.as_ref().filter(|f| f.form == FormKind::Tweet) {
             state.draft = feedback.values.get("body").cloned().unwrap_or_default();
@@ -74,6 +78,16 @@ impl TweetState {
     pub fn can_send(&self) -> bool {
         let length = tweet_length(&self.draft);
         length > 0 && length <= TWEET_MAX_CHARS
+    }
+}
+
+/// What the timeline says when it cannot be shown.
+fn load_error(key: &TimelineKey, error: &ErrorBody) -> String {
+    match (key, error.error) {
+        (TimelineKey::Author(name), ErrorCode::NotFound) => {
+            format!("There is no user called @{name}.")
+        }
+        _ => format!("The tweets could not be loaded: {}.", error.message),
     }
 }
 
@@ -183,7 +197,7 @@ pub fn reduce(
         Action::TimelineFailed { key, error } => {
             if state.key.as_ref() == Some(key) {
                 state.loading = false;
-                state.load_error = Some(error.message.clone());
+                state.load_error = Some(load_error(key, error));
             }
             vec![]
         }
@@ -202,7 +216,7 @@ pub fn reduce(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{api::ErrorCode, flux::page_data::Timeline};
+    use crate::flux::page_data::Timeline;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-26T20:00:00Z")
@@ -233,6 +247,7 @@ mod tests {
                 key: TimelineKey::Everyone,
                 tweets,
                 has_more: true,
+                error: None,
             }),
             ..PageData::default()
         })
@@ -431,7 +446,32 @@ mod tests {
             },
         );
         assert!(!state.loading);
-        assert_eq!(state.load_error.as_deref(), Some("storage unavailable"));
+        assert_eq!(
+            state.load_error.as_deref(),
+            Some("The tweets could not be loaded: storage unavailable.")
+        );
+    }
+
+    #[test]
+    fn an_unknown_author_is_named() {
+        let ghost = TimelineKey::Author("ghost".into());
+        let state = TweetState::seeded(&PageData {
+            timeline: Some(Timeline {
+                key: ghost,
+                tweets: vec![],
+                has_more: false,
+                error: Some(ErrorBody {
+                    error: ErrorCode::NotFound,
+                    message: "not found".into(),
+                    details: Default::default(),
+                }),
+            }),
+            ..PageData::default()
+        });
+        assert_eq!(
+            state.load_error.as_deref(),
+            Some("There is no user called @ghost.")
+        );
     }
 
     #[test]

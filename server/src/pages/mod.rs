@@ -7,7 +7,7 @@ mod api;
 mod forms;
 
 use app::{
-    api::{paths, TweetDto, TweetList, UserDto, PAGE_DEFAULT},
+    api::{paths, ErrorBody, TweetDto, TweetList, UserDto, PAGE_DEFAULT},
     flux::{FormFeedback, FormKind, PageData, Timeline, TimelineKey},
     shell,
 };
@@ -114,15 +114,18 @@ async fn load(api: &Api, caller: &Caller, uri: &axum::http::Uri) -> (PageData, O
     let timeline = match key {
         None => None,
         Some(key) => {
-            let tweets = timeline(api, caller, &key, max_id.as_deref()).await;
-            if let Err(error_status) = &tweets {
-                status = Some(*error_status);
-            }
-            let tweets = tweets.unwrap_or_default();
+            let (tweets, error) = match timeline(api, caller, &key, max_id.as_deref()).await {
+                Ok(tweets) => (tweets, None),
+                Err((error_status, error)) => {
+                    status = Some(error_status);
+                    (Vec::new(), Some(error))
+                }
+            };
             Some(Timeline {
                 has_more: tweets.len() >= PAGE_DEFAULT as usize,
                 key,
                 tweets,
+                error,
             })
         }
     };
@@ -138,14 +141,14 @@ async fn load(api: &Api, caller: &Caller, uri: &axum::http::Uri) -> (PageData, O
     (data, status)
 }
 
-/// A page of `key`'s timeline; the API's status if it has none (an
-/// unknown user is a 404 page).
+/// A page of `key`'s timeline, or the API's status and error (an unknown
+/// user is a 404 page).
 async fn timeline(
     api: &Api,
     caller: &Caller,
     key: &TimelineKey,
     max_id: Option<&str>,
-) -> Result<Vec<TweetDto>, StatusCode> {
+) -> Result<Vec<TweetDto>, (StatusCode, ErrorBody)> {
     // The serializer is not `Send`: done with before the first await.
     let uri = {
         let mut query = form_urlencoded::Serializer::new(String::new());
@@ -159,11 +162,12 @@ async fn timeline(
         format!("{}?{}", paths::TWEETS, query.finish())
     };
     let answer = api.get::<TweetList>(caller, &uri).await;
-    answer.body.map(|list| list.tweets_list).map_err(|_| {
-        if answer.status.is_success() {
+    answer.body.map(|list| list.tweets_list).map_err(|error| {
+        let status = if answer.status.is_success() {
             StatusCode::INTERNAL_SERVER_ERROR
         } else {
             answer.status
-        }
+        };
+        (status, error)
     })
 }
