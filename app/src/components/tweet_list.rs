@@ -16,7 +16,11 @@ pub fn TweetList() -> impl IntoView {
     let dispatcher = use_dispatcher();
     let pending = move || store.with(|s| s.pending.clone());
     let tweets = move || store.with(|s| s.tweets.clone());
-    let empty = move || store.with(|s| s.tweets.is_empty() && s.pending.is_empty() && !s.loading);
+    let empty = move || {
+        store.with(|s| {
+            s.tweets.is_empty() && s.pending.is_empty() && !s.loading && s.load_error.is_none()
+        })
+    };
     let oldest = move || store.with(|s| s.tweets.last().map(|t| t.id.clone()));
     let more = move || store.with(|s| s.has_more);
     let loading = move || store.with(|s| s.loading);
