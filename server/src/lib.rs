@@ -18,7 +18,7 @@ pub mod users;
 
 use std::{future::Future, sync::Arc};
 
-use app::{shell, App};
+use app::App;
 use axum::{extract::FromRef, Router};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::generate_route_list;
@@ -51,15 +51,9 @@ impl AppState {
 /// The whole application: API routes, Leptos pages, and the static site files.
 pub fn router(state: AppState) -> Router {
     let pages = generate_route_list(App);
-    let options = state.leptos_options.clone();
-    let csp = http::middleware::provide_page_csp(options.clone());
     let app = Router::new()
         .merge(http::router())
         .merge(pages::router(&state, pages))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(csp, shell))
         .with_state(state.clone());
     http::middleware::apply(app, &state.api.config).layer(TraceLayer::new_for_http())
 }

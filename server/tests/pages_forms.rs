@@ -278,3 +278,18 @@ async fn logging_out_ends_the_session_and_cross_site_posts_are_refused() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_not_found_page_knows_who_is_logged_in() {
+    let server = TestServer::start().await;
+    let cookie = sign_up(&server, "ann").await;
+    let (status, html) = get_page(&server, "/no/such/page", Some(&cookie)).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Page not found"), "{html}");
+    assert!(
+        html.contains(r#"href="/profile""#),
+        "the logged-in nav: {html}"
+    );
+    assert_eq!(page_data(&html).user.unwrap().username, "ann");
+    server.stop().await;
+}

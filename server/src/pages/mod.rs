@@ -14,20 +14,22 @@ use app::{
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::{header, Method, StatusCode},
-    response::Response,
+    http::{header, HeaderValue, Method, StatusCode},
+    response::{IntoResponse, Response},
     routing::get,
     Router,
 };
 use chrono::{SecondsFormat, Utc};
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
 
 pub use api::{Api, Caller};
 
 use crate::{http::middleware::provide_page_csp, AppState};
 
-/// The app's pages (GET) and their forms (POST).
+/// The app's pages (GET), their forms (POST), and the site's files.
 pub fn router(state: &AppState, pages: Vec<AxumRouteListing>) -> Router<AppState> {
     let api = Api::new(state);
     let render = {
@@ -38,7 +40,38 @@ pub fn router(state: &AppState, pages: Vec<AxumRouteListing>) -> Router<AppState
         }
     };
     let router = Router::new().leptos_routes_with_handler(pages, get(render));
-    forms::routes(router, api)
+    let fallback = {
+        let api = api.clone();
+        move |State(state): State<AppState>, request: Request| {
+            file_or_not_found(api.clone(), state, request)
+        }
+    };
+    forms::routes(router, api).fallback(fallback)
+}
+
+/// Everything else: a file of the built site (served precompressed when
+/// the browser accepts it), or the not-found page, rendered like every
+/// page (with the session's header).
+async fn file_or_not_found(api: Api, state: AppState, request: Request) -> Response {
+    let file = Request::builder()
+        .uri(request.uri().clone())
+        .header(
+            header::ACCEPT_ENCODING,
+            request
+                .headers()
+                .get(header::ACCEPT_ENCODING)
+                .cloned()
+                .unwrap_or(HeaderValue::from_static("identity")),
+        )
+        .body(Body::empty())
+        .expect("a valid request");
+    let site = ServeDir::new(&*state.leptos_options.site_root)
+        .precompressed_gzip()
+        .precompressed_br();
+    match site.oneshot(file).await {
+        Ok(found) if found.status() != StatusCode::NOT_FOUND => found.into_response(),
+        _ => render(&api, &state, request, Rendering::default()).await,
+    }
 }
 
 /// What a form post adds to a page's usual data.
