@@ -34,7 +34,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: '../target/release/chirp-server',
+    // Relative to cwd, the repository root, where Leptos.toml points the
+    // binary at target/site.
+    command: 'target/release/chirp-server',
     cwd: '..',
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
