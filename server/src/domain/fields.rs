@@ -125,11 +125,18 @@ impl Email {
 }
 
 /// The name shown next to the username: trimmed, 1–50 characters, no control
-/// characters.
+/// characters and no bidi overrides or isolates. Right-to-left scripts are
+/// welcome; the override characters only serve to make a name display as
+/// something else ("\u{202E}nimda" shows as "admin").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DisplayName(String);
 string_newtype!(DisplayName);
+
+/// U+202A–U+202E (embeddings, overrides) and U+2066–U+2069 (isolates).
+fn is_bidi_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
 
 impl DisplayName {
     pub const MAX_CHARS: usize = 50;
@@ -139,7 +146,7 @@ impl DisplayName {
         if name.is_empty() {
             return Err(FieldError::Blank);
         }
-        if name.chars().any(char::is_control) {
+        if name.chars().any(|c| c.is_control() || is_bidi_override(c)) {
             return Err(FieldError::InvalidCharacters);
         }
         if name.chars().count() > Self::MAX_CHARS {
@@ -227,6 +234,21 @@ mod tests {
             DisplayName::parse("  Ada Lovelace ").unwrap().as_str(),
             "Ada Lovelace"
         );
+    }
+
+    #[test]
+    fn display_names_take_right_to_left_text_but_not_bidi_overrides() {
+        assert_eq!(
+            DisplayName::parse("עדה לאבלייס").unwrap().as_str(),
+            "עדה לאבלייס"
+        );
+        for spoof in ["\u{202E}nimda", "ad\u{2067}min", "a\u{202A}b"] {
+            assert_eq!(
+                DisplayName::parse(spoof).unwrap_err(),
+                FieldError::InvalidCharacters,
+                "{spoof:?}"
+            );
+        }
     }
 
     #[test]
