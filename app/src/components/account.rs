@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::form::{enhance, Field, FormError, Values};
+use super::form::{enhance, Field, FormError, SubmitButton, Values};
 use crate::{
     api::{LoginRequest, SignUp, UpdateUser},
     flux::{use_session, Action, FormKind, FormState},
@@ -39,9 +39,11 @@ pub fn LoginForm() -> impl IntoView {
                 autocomplete="current-password"
                 error
             />
-            <button type="submit" class="button" disabled=move || state.with(|f| f.pending)>
-                {move || if state.with(|f| f.pending) { "Logging in…" } else { "Log in" }}
-            </button>
+            <SubmitButton
+                pending=Signal::derive(move || state.with(|f| f.pending))
+                label="Log in"
+                pending_label="Logging in…"
+            />
             <p class="form-footer">
                 "New to Chirp? " <A href="/signup">"Sign up"</A>
             </p>
@@ -101,9 +103,11 @@ pub fn SignUpForm() -> impl IntoView {
                 value=typed("name")
                 error
             />
-            <button type="submit" class="button" disabled=move || state.with(|f| f.pending)>
-                {move || if state.with(|f| f.pending) { "Signing up…" } else { "Sign up" }}
-            </button>
+            <SubmitButton
+                pending=Signal::derive(move || state.with(|f| f.pending))
+                label="Sign up"
+                pending_label="Signing up…"
+            />
             <p class="form-footer">
                 "Already have an account? " <A href="/login">"Log in"</A>
             </p>
@@ -201,9 +205,11 @@ pub fn ProfileForm() -> impl IntoView {
                     </fieldset>
                 }
             }}
-            <button type="submit" class="button" disabled=move || state.with(|f| f.pending)>
-                {move || if state.with(|f| f.pending) { "Saving…" } else { "Save" }}
-            </button>
+            <SubmitButton
+                pending=Signal::derive(move || state.with(|f| f.pending))
+                label="Save"
+                pending_label="Saving…"
+            />
         </form>
     }
     .into_any()

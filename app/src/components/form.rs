@@ -118,6 +118,21 @@ fn sentence(message: &str) -> String {
     text
 }
 
+/// A form's submit button: disabled, with a "…ing" label, while its request
+/// is pending, so a second click cannot send the form twice.
+#[component]
+pub fn SubmitButton(
+    #[prop(into)] pending: Signal<bool>,
+    label: &'static str,
+    pending_label: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class="button" disabled=move || pending.get()>
+            {move || if pending.get() { pending_label } else { label }}
+        </button>
+    }
+}
+
 /// The message above a form's fields, announced to screen readers.
 #[component]
 pub fn FormError(form: FormKind, #[prop(into)] error: Signal<Option<ErrorBody>>) -> impl IntoView {
