@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod connections;
 pub mod domain;
 pub mod error;
 pub mod http;
@@ -69,9 +70,7 @@ pub async fn serve_until(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The peer address feeds the per-IP rate limits.
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address (`ConnectInfo`) feeds the per-IP rate limits.
+    let header_read_timeout = state.api.config.header_read_timeout;
+    connections::serve(listener, router(state), header_read_timeout, shutdown).await
 }

@@ -30,6 +30,12 @@ pub struct ApiConfig {
     /// Time to produce a response before answering 408
     /// (`CHIRP_REQUEST_TIMEOUT_SECS`, default 15).
     pub request_timeout: Duration,
+    /// Time a client has to send a request's line and headers, and how long
+    /// an idle keep-alive connection stays open
+    /// (`CHIRP_HEADER_READ_TIMEOUT_SECS`, default 10). Without it, sockets
+    /// that trickle a header byte now and then (slowloris) hold their
+    /// connection forever.
+    pub header_read_timeout: Duration,
     /// Rate-limit by the last `X-Forwarded-For` address instead of the
     /// connection's (`CHIRP_TRUST_X_FORWARDED_FOR=1`). Only behind a reverse
     /// proxy that appends it: otherwise clients could pick their own address.
@@ -47,6 +53,7 @@ impl Default for ApiConfig {
             },
             max_concurrent_requests: 512,
             request_timeout: Duration::from_secs(15),
+            header_read_timeout: Duration::from_secs(10),
             trust_x_forwarded_for: false,
         }
     }
@@ -77,6 +84,9 @@ impl ApiConfig {
         }
         if let Some(secs) = number("CHIRP_REQUEST_TIMEOUT_SECS")? {
             config.request_timeout = Duration::from_secs(secs.max(1));
+        }
+        if let Some(secs) = number("CHIRP_HEADER_READ_TIMEOUT_SECS")? {
+            config.header_read_timeout = Duration::from_secs(secs.max(1));
         }
         Ok(config)
     }

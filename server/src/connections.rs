@@ -1,0 +1,86 @@
+//! The accept loop: HTTP/1.1 connections served by hyper with a header read
+//! timeout, and a graceful shutdown.
+//!
+//! `axum::serve` has no header read timeout, so a client that sends one
+//! header byte every few seconds (slowloris) keeps its connection, and a task,
+//! forever; a few thousand of them exhaust file descriptors. Here each
+//! connection must deliver a request's line and headers within
+//! `header_read_timeout` (the same limit closes idle keep-alive connections),
+//! or hyper closes it.
+//!
+//! On shutdown the listener is dropped first (new connections are refused),
+//! idle connections are closed, and requests in flight run to completion.
+
+use std::{future::Future, time::Duration};
+
+use axum::{extract::ConnectInfo, Router};
+use hyper::body::Incoming;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    server::graceful::GracefulShutdown,
+    service::TowerToHyperService,
+};
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+/// Serves `app` on `listener` until `shutdown` resolves, then waits for the
+/// requests in flight. Handlers see the peer as `ConnectInfo<SocketAddr>`.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    header_read_timeout: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .keep_alive(true);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    accept_error(error).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let service = app
+            .clone()
+            .map_request(move |mut request: axum::http::Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, %peer, "connection ended with an error");
+            }
+        });
+    }
+    // Stop accepting: connection attempts from now on are refused.
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// Errors on one accepted socket (the peer reset it) are not the listener's;
+/// running out of file descriptors is, and retrying at once would spin.
+async fn accept_error(error: std::io::Error) {
+    use std::io::ErrorKind::*;
+    if matches!(
+        error.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset | Interrupted
+    ) {
+        return;
+    }
+    tracing::warn!(%error, "accept failed; pausing before the next");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
