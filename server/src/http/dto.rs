@@ -7,7 +7,7 @@ use axum::http::HeaderValue;
 use crate::{
     domain::{Id, Tweet, Version},
     error::Result,
-    store::{Store, UserRecord},
+    store::{Page, Store, UserRecord},
 };
 
 /// `email` only when `is_self`: addresses are private to their owner.
@@ -45,6 +45,23 @@ pub async fn tweets(store: &Store, tweets: &[Tweet]) -> Result<Vec<TweetDto>> {
             Some(tweet(t, author.username.as_str()))
         })
         .collect())
+}
+
+/// A page of the timeline (everyone's, or `author`'s) with usernames: in
+/// one store round trip where the adapter can, else the page then its
+/// authors.
+pub async fn timeline(store: &Store, author: Option<Id>, page: Page) -> Result<Vec<TweetDto>> {
+    if let Some(rows) = store.tweets.list_with_usernames(author, page).await? {
+        return Ok(rows
+            .iter()
+            .map(|(t, username)| tweet(t, username))
+            .collect());
+    }
+    let page = match author {
+        None => store.tweets.list(page).await?,
+        Some(author) => store.tweets.by_author(author, page).await?,
+    };
+    tweets(store, &page).await
 }
 
 /// The user's aggregate version as a strong `ETag`.

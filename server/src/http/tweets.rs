@@ -72,25 +72,25 @@ async fn list(
         .as_deref()
         .and_then(|name| v.check("tweetedby", Username::parse(name)));
     v.finish()?;
-    let tweets = match &author {
-        None => store.tweets.list(page).await?,
-        Some(username) => {
-            let author = store
+    let author_id = match &author {
+        None => None,
+        Some(username) => Some(
+            store
                 .users
                 .by_username(username)
                 .await?
-                .ok_or(Error::NotFound)?;
-            store.tweets.by_author(author.id, page).await?
-        }
+                .ok_or(Error::NotFound)?
+                .id,
+        ),
     };
+    let tweets_list = dto::timeline(&store, author_id, page).await?;
     let link = pagination::next_link(
         "/api/v2/tweets",
         author.map(|a| format!("tweetedby={}", a.as_str())),
         &page,
-        tweets.len(),
-        tweets.last().map(|t| t.id),
+        tweets_list.len(),
+        tweets_list.last().and_then(|t| t.id.parse().ok()),
     );
-    let tweets_list = dto::tweets(&store, &tweets).await?;
     Ok((
         link.map(|link| [(header::LINK, link)]),
         Json(TweetList { tweets_list }),

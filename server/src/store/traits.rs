@@ -58,6 +58,17 @@ pub trait TweetStore: Send + Sync {
     async fn list(&self, page: Page) -> StoreResult<Vec<Tweet>>;
     /// One author's tweets, newest first.
     async fn by_author(&self, author_id: Id, page: Page) -> StoreResult<Vec<Tweet>>;
+    /// [`list`](Self::list) (or [`by_author`](Self::by_author) with
+    /// `author`) with each tweet's author's username, in one round trip to
+    /// the store, skipping tweets whose author is gone. `None` where the
+    /// adapter has no such query: callers then look the authors up.
+    async fn list_with_usernames(
+        &self,
+        _author: Option<Id>,
+        _page: Page,
+    ) -> StoreResult<Option<Vec<(Tweet, String)>>> {
+        Ok(None)
+    }
 }
 
 #[async_trait]

@@ -74,6 +74,46 @@ impl TweetStore for SqliteStore {
             .await
     }
 
+    /// One query, one reader hop: the timeline's hot path. `CROSS JOIN`
+    /// keeps `tweets` the outer loop, so the page stays a range scan on the
+    /// rowid (or the author index) and each username one primary-key look-up.
+    async fn list_with_usernames(
+        &self,
+        author: Option<Id>,
+        page: Page,
+    ) -> StoreResult<Option<Vec<(Tweet, String)>>> {
+        let (max, since, limit) = rows::page_bounds(&page);
+        self.readers
+            .read(move |conn| {
+                let authored = |row: &rusqlite::Row<'_>| Ok((rows::tweet(row)?, row.get(4)?));
+                let result = match author {
+                    None => conn
+                        .prepare_cached(
+                            "SELECT t.id, t.author_id, t.body, t.created_at, u.username
+                             FROM tweets t CROSS JOIN users u ON u.id = t.author_id
+                             WHERE t.id < ?1 AND t.id > ?2 ORDER BY t.id DESC LIMIT ?3",
+                        )
+                        .and_then(|mut stmt| {
+                            stmt.query_map(params![max, since, limit], authored)?
+                                .collect::<Result<Vec<_>, _>>()
+                        }),
+                    Some(author) => conn
+                        .prepare_cached(
+                            "SELECT t.id, t.author_id, t.body, t.created_at, u.username
+                             FROM tweets t CROSS JOIN users u ON u.id = t.author_id
+                             WHERE t.author_id = ?1 AND t.id < ?2 AND t.id > ?3
+                             ORDER BY t.id DESC LIMIT ?4",
+                        )
+                        .and_then(|mut stmt| {
+                            stmt.query_map(params![author.as_i64(), max, since, limit], authored)?
+                                .collect::<Result<Vec<_>, _>>()
+                        }),
+                };
+                result.map(Some).map_err(from_sqlite)
+            })
+            .await
+    }
+
     async fn by_author(&self, author_id: Id, page: Page) -> StoreResult<Vec<Tweet>> {
         let (max, since, limit) = rows::page_bounds(&page);
         self.readers
