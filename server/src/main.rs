@@ -23,6 +23,9 @@ async fn main() -> ExitCode {
     match Command::from_args(std::env::args().skip(1)) {
         Ok(Command::Serve) => {}
         Ok(Command::RebuildReadModels) => return cli::rebuild_read_models(&config).await,
+        Ok(Command::FillTweets { tweets, users }) => {
+            return cli::fill_tweets(&config, tweets, users).await
+        }
         Err(usage) => {
             eprintln!("{usage}");
             return ExitCode::FAILURE;

@@ -15,21 +15,15 @@ impl TweetStore for SqliteStore {
     async fn insert(&self, tweet: &Tweet) -> StoreResult<()> {
         let tweet = tweet.clone();
         self.writer
-            .write(move |conn| {
-                conn.prepare_cached(
-                    "INSERT INTO tweets (id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-                )
-                .and_then(|mut stmt| {
-                    stmt.execute(params![
-                        tweet.id.as_i64(),
-                        tweet.author_id.as_i64(),
-                        tweet.body.as_str(),
-                        tweet.created_at.millis()
-                    ])
-                })
-                .map(drop)
-                .map_err(from_sqlite)
-            })
+            .write(move |conn| insert_rows(conn, std::slice::from_ref(&tweet)))
+            .await
+    }
+
+    /// One write job: the rows go in within one savepoint of one
+    /// transaction (all or none), through the same statement as `insert`.
+    async fn insert_many(&self, tweets: Vec<Tweet>) -> StoreResult<()> {
+        self.writer
+            .write(move |conn| insert_rows(conn, &tweets))
             .await
     }
 
@@ -131,4 +125,22 @@ impl TweetStore for SqliteStore {
             })
             .await
     }
+}
+
+fn insert_rows(conn: &rusqlite::Connection, tweets: &[Tweet]) -> StoreResult<()> {
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO tweets (id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .map_err(from_sqlite)?;
+    for tweet in tweets {
+        stmt.execute(params![
+            tweet.id.as_i64(),
+            tweet.author_id.as_i64(),
+            tweet.body.as_str(),
+            tweet.created_at.millis()
+        ])
+        .map_err(from_sqlite)?;
+    }
+    Ok(())
 }
