@@ -29,7 +29,8 @@ fi
 # --- Debian packages -------------------------------------------------------
 # rustc-web & co. are Debian's Rust 1.96 with a wasm32-capable LLVM and lld;
 # they stand in where rustup cannot download the wasm32 target.
-APT_PACKAGES=(pkg-config chromium fonts-dejavu-core
+# zopfli gzips the site files at the best ratio (scripts/build-release.sh).
+APT_PACKAGES=(pkg-config chromium fonts-dejavu-core zopfli
   rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rust-web-clippy rustfmt-web)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

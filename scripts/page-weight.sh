@@ -8,6 +8,6 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$CHIRP_ROOT"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  cargo leptos build --release --precompress
+  scripts/build-release.sh
 fi
 node end2end/page-weight.mjs

@@ -6,7 +6,7 @@ source "$(dirname "$0")/env.sh"
 cd "$CHIRP_ROOT"
 
 scripts/bootstrap.sh
-cargo leptos build --release --precompress
+scripts/build-release.sh
 export CHIRP_DEMO="${CHIRP_DEMO:-1}"
 # Plain HTTP on loopback: browsers drop Secure cookies there.
 export CHIRP_INSECURE_COOKIES="${CHIRP_INSECURE_COOKIES:-1}"

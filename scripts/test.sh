@@ -26,7 +26,7 @@ step "Rust tests"
 cargo test -p app -p server 2>&1 | tee "$logs/rust-tests.log"
 
 step "release build (server + WASM)"
-cargo leptos build --release --precompress
+scripts/build-release.sh
 
 step "API fuzzing from the OpenAPI document (schemathesis)"
 CHIRP_SERVER_BIN=target/release/chirp-server scripts/fuzz-api.sh

@@ -10,15 +10,15 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, Lazy,
 };
 
 use components::header::Header;
 use pages::{
-    account::{LoginPage, LogoutPage, ProfilePage, SignUpPage},
+    account::LoginPage,
     home::HomePage,
+    lazy::{LogoutRoute, ProfileRoute, SignUpRoute, UserRoute},
     not_found::NotFound,
-    user::UserPage,
 };
 
 /// Whether the WASM has taken over the page. Before that (and on the
@@ -73,10 +73,10 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
                         <Route path=path!("/login") view=LoginPage />
-                        <Route path=path!("/signup") view=SignUpPage />
-                        <Route path=path!("/profile") view=ProfilePage />
-                        <Route path=path!("/logout") view=LogoutPage />
-                        <Route path=path!("/u/:username") view=UserPage />
+                        <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} />
+                        <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
+                        <Route path=path!("/logout") view={Lazy::<LogoutRoute>::new()} />
+                        <Route path=path!("/u/:username") view={Lazy::<UserRoute>::new()} />
                     </Routes>
                 </main>
             </div>

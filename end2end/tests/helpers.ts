@@ -3,7 +3,8 @@ import { test as watched, expect, hydrated } from './fixtures';
 
 /**
  * The fixtures' `test`, plus one allowance: with JavaScript disabled,
- * Chromium refuses to fetch the page's module scripts (reported as a
+ * Chromium refuses to fetch the page's module scripts (the app's and, on
+ * a lazy route, the WASM-split loader; reported as a
  * request failed with "csp") and then warns that the preloaded WASM went
  * unused. That is the browser honouring the setting, not a fault of the
  * page, so exactly those reports are dropped; anything else still fails.
@@ -13,8 +14,8 @@ export const test = watched.extend({
     await use(problems);
     if (javaScriptEnabled) return;
     const scriptless = (p: string) =>
-      /^request failed: \S+\/pkg\/chirp\.(js|wasm) /.test(p) ||
-      /^console\.warning: The resource \S+\/pkg\/chirp\.wasm was preloaded using link preload but not used/.test(p);
+      /^request failed: \S+\/pkg\/[\w.]+\.(js|wasm) csp$/.test(p) ||
+      /^console\.warning: The resource \S+\/pkg\/[\w.]+\.wasm was preloaded using link preload but not used/.test(p);
     for (let i = problems.length - 1; i >= 0; i--) {
       if (scriptless(problems[i])) problems.splice(i, 1);
     }

@@ -7,5 +7,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Async hydration: a page on a lazy route waits for its WASM chunk.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -1,4 +1,5 @@
 pub mod account;
 pub mod home;
+pub mod lazy;
 pub mod not_found;
 pub mod user;
