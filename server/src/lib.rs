@@ -57,7 +57,12 @@ pub fn router(state: AppState) -> Router {
         .merge(http::router())
         .merge(pages::router(&state, pages))
         .with_state(state.clone());
-    http::middleware::apply(app, &state.api.config).layer(TraceLayer::new_for_http())
+    // 5xx are not logged again here: a 500 is logged with its cause where it
+    // is made (`Error::Internal`), and logging every shed 503 at ERROR would
+    // spend the CPU an overload leaves on writing log lines.
+    let trace = TraceLayer::new_for_http()
+        .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG));
+    http::middleware::apply(app, &state.api.config).layer(trace)
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.

@@ -268,6 +268,9 @@ async fn over_the_concurrency_limit_requests_are_shed_with_503() {
     let shed = b.get("/api/slow").await;
     shed.assert_error(503, "unavailable");
     assert!(shed.header("retry-after").is_some());
+    // A shed request's connection is closed, so a flood of clients cannot
+    // keep re-sending on it at once (see `overloaded_or_timeout`).
+    assert_eq!(shed.header("connection"), Some("close"));
     release.notify_one();
     first.await.unwrap().assert_status(200);
     // Capacity is back once the first request is done.
