@@ -1,12 +1,18 @@
 # The two commands of the README, plus development helpers. The scripts do
 # the work; they install whatever is missing first (scripts/bootstrap.sh).
-.PHONY: run test dev bootstrap
+.PHONY: run test dev bootstrap bench bench-quick
 
 run: ## build the release app and serve it at http://127.0.0.1:3000 with demo data
 	@scripts/run.sh
 
 test: ## every check and test: fmt, clippy, Rust tests, release build, Playwright
 	@scripts/test.sh
+
+bench: ## load, scale and fault harness, full (about 6 min; see BENCHMARKS.md)
+	@scripts/bench.sh
+
+bench-quick: ## the same, short: fault checks + short read and write runs (CI)
+	@scripts/bench.sh --quick
 
 dev: ## cargo leptos watch: rebuild and reload on every change
 	@scripts/dev.sh

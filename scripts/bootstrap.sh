@@ -29,8 +29,9 @@ fi
 # --- Debian packages -------------------------------------------------------
 # rustc-web & co. are Debian's Rust 1.96 with a wasm32-capable LLVM and lld;
 # they stand in where rustup cannot download the wasm32 target.
-# zopfli gzips the site files at the best ratio (scripts/build-release.sh).
-APT_PACKAGES=(pkg-config chromium fonts-dejavu-core zopfli
+# wrk is the load generator of scripts/bench.sh; zopfli gzips the site
+# files at the best ratio (scripts/build-release.sh).
+APT_PACKAGES=(pkg-config chromium fonts-dejavu-core wrk zopfli
   rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rust-web-clippy rustfmt-web)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

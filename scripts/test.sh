@@ -28,6 +28,11 @@ cargo test -p app -p server 2>&1 | tee "$logs/rust-tests.log"
 step "release build (server + WASM)"
 scripts/build-release.sh
 
+step "load, scale and fault checks, quick (scripts/bench.sh --quick)"
+# Fails on lost tweets, unexpected 5xx, integrity_check, the write-lock,
+# slow-socket and SIGTERM checks; never on speed figures.
+scripts/bench.sh --quick 2>&1 | tee "$logs/bench-quick.log"
+
 step "API fuzzing from the OpenAPI document (schemathesis)"
 CHIRP_SERVER_BIN=target/release/chirp-server scripts/fuzz-api.sh
 
