@@ -171,3 +171,67 @@ async fn a_bulk_insert_is_all_or_none() {
         .unwrap();
     assert_eq!(rows, 1);
 }
+
+/// The newest page is kept between reads (`NewestPage`); every write of the
+/// process must show in the next read, as it would without the cache.
+#[tokio::test]
+async fn the_newest_page_shows_every_write_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::open(dir.path()).await.unwrap();
+    let store = Store::from_adapter(sqlite.clone());
+    let users = Users::new(
+        store.clone(),
+        PasswordHasher::new(BcryptCost::insecure_for_tests(4), 2),
+    );
+    fill::fill_tweets(&store, &users, 50, 2).await.unwrap();
+    let newest = || async {
+        store
+            .tweets
+            .list_with_usernames(None, Page::first(Limit::clamped(20)))
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let before = newest().await;
+    assert_eq!(newest().await, before, "a second read, from the cache");
+    let author = before[0].0.author_id;
+
+    let tweet = Tweet {
+        id: Id::generate(),
+        author_id: author,
+        body: TweetBody::parse("fresh").unwrap(),
+        created_at: Timestamp::now(),
+    };
+    store.tweets.insert(&tweet).await.unwrap();
+    let after_insert = newest().await;
+    assert_eq!(after_insert[0].0, tweet);
+    assert_eq!(after_insert.len(), 20);
+
+    assert!(store.tweets.delete(tweet.id, author).await.unwrap());
+    assert_eq!(newest().await, before);
+
+    // A deleted user's tweets go with them (cascade), from the page too.
+    users.delete(author, None).await.unwrap();
+    let after_delete = newest().await;
+    assert_eq!(after_delete.len(), 20);
+    assert!(after_delete.iter().all(|(t, _)| t.author_id != author));
+
+    // Other pages and one author's page are not cached: same as SQLite says.
+    let older = Page {
+        max_id: Some(after_delete[5].0.id),
+        ..Page::first(Limit::clamped(3))
+    };
+    let page = store
+        .tweets
+        .list_with_usernames(None, older)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        page.iter().map(|(t, _)| t.id).collect::<Vec<_>>(),
+        after_delete[6..9]
+            .iter()
+            .map(|(t, _)| t.id)
+            .collect::<Vec<_>>()
+    );
+}

@@ -36,6 +36,8 @@ pub struct SqliteStore {
     writer: Writer,
     readers: Arc<Readers>,
     path: PathBuf,
+    /// The timeline's newest page, see [`tweets::NewestPage`].
+    newest: Arc<std::sync::Mutex<Option<tweets::NewestPage>>>,
 }
 
 impl SqliteStore {
@@ -71,6 +73,7 @@ impl SqliteStore {
             writer: Writer::spawn(writer).map_err(StoreError::internal)?,
             readers: Arc::new(Readers::new(readers)),
             path,
+            newest: Arc::default(),
         })
     }
 

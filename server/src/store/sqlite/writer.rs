@@ -13,7 +13,10 @@
 use std::{
     any::Any,
     panic::{catch_unwind, AssertUnwindSafe},
-    sync::mpsc,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        mpsc, Arc,
+    },
     thread,
 };
 
@@ -81,16 +84,27 @@ impl<T: Send> Reply for Answer<T> {
 #[derive(Clone)]
 pub struct Writer {
     jobs: mpsc::Sender<Box<dyn Job>>,
+    generation: Arc<AtomicU64>,
 }
 
 impl Writer {
     /// Starts the writer thread. It stops when the last `Writer` is dropped.
     pub fn spawn(conn: Connection) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel::<Box<dyn Job>>();
+        let generation = Arc::new(AtomicU64::new(0));
+        let bumps = generation.clone();
         thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run(conn, queue))?;
-        Ok(Self { jobs })
+            .spawn(move || run(conn, queue, &bumps))?;
+        Ok(Self { jobs, generation })
+    }
+
+    /// How many write transactions have ended. It grows after every commit
+    /// and before any of its writers is answered, so a value read before a
+    /// query that is still current afterwards means no write of this
+    /// process landed in between (what the timeline cache relies on).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Runs `work` in the write transaction and resolves after the commit.
@@ -108,7 +122,7 @@ impl Writer {
     }
 }
 
-fn run(mut conn: Connection, queue: mpsc::Receiver<Box<dyn Job>>) {
+fn run(mut conn: Connection, queue: mpsc::Receiver<Box<dyn Job>>, generation: &AtomicU64) {
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -117,11 +131,11 @@ fn run(mut conn: Connection, queue: mpsc::Receiver<Box<dyn Job>>) {
                 Err(_) => break,
             }
         }
-        run_batch(&mut conn, batch);
+        run_batch(&mut conn, batch, generation);
     }
 }
 
-fn run_batch(conn: &mut Connection, batch: Vec<Box<dyn Job>>) {
+fn run_batch(conn: &mut Connection, batch: Vec<Box<dyn Job>>, generation: &AtomicU64) {
     let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(error) => {
@@ -161,6 +175,8 @@ fn run_batch(conn: &mut Connection, batch: Vec<Box<dyn Job>>) {
         }
     }
     let outcome = tx.commit().map_err(from_sqlite).err();
+    // Before the answers: whoever hears "done" reads a newer generation.
+    generation.fetch_add(1, Ordering::AcqRel);
     if let Some(error) = &outcome {
         tracing::error!(%error, cause = ?std::error::Error::source(error), "SQLite commit failed");
     }
