@@ -23,6 +23,27 @@ use hyper_util::{
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
+/// Connections the kernel queues for `accept` (capped by
+/// `net.core.somaxconn`). tokio's `TcpListener::bind` asks for 1,024; when
+/// 2,000 clients connect at once the queue overflows, and Linux drops the
+/// handshake's last packet while the client already counts itself connected
+/// and sends its request, which then waits for retransmissions: seconds of
+/// latency that the server never sees (measured by `scripts/bench.sh`'s
+/// overload scenario, and in `nstat`'s `ListenOverflows`).
+pub const ACCEPT_BACKLOG: u32 = 4096;
+
+/// Listens on `addr` with [`ACCEPT_BACKLOG`].
+pub fn bind(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(ACCEPT_BACKLOG)
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves, then waits for the
 /// requests in flight. Handlers see the peer as `ConnectInfo<SocketAddr>`.
 pub async fn serve(

@@ -4,7 +4,6 @@ use server::{
     cli::{self, Command},
     config::Config,
 };
-use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -35,7 +34,7 @@ async fn main() -> ExitCode {
         Ok(state) => state,
         Err(code) => return code,
     };
-    let listener = match TcpListener::bind(config.addr).await {
+    let listener = match server::connections::bind(config.addr) {
         Ok(listener) => listener,
         Err(error) => {
             tracing::error!(%error, addr = %config.addr, "cannot listen");
