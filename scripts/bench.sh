@@ -54,7 +54,8 @@ fail() {
 row() { printf '| %s |\n' "$(IFS='|'; echo "$*" | sed 's/|/ | /g')" >>"$ROWS"; }
 section() { printf '| **%s** | | | | | |\n' "$*" >>"$ROWS"; }
 # Field of a wrk RESULT line: field <line> <name>
-field() { grep -o "\b$2=[^ ]*" <<<"$1" | head -1 | cut -d= -f2; }
+# (empty when missing: a missing figure is reported as such, not a crash).
+field() { { grep -o "\b$2=[^ ]*" <<<"$1" || true; } | head -1 | cut -d= -f2; }
 num() { printf "%'.0f" "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
 
@@ -68,9 +69,14 @@ if [ "${CHIRP_BENCH_NO_BUILD:-0}" != 1 ]; then
     say "no built site: cargo leptos build --release"
     cargo leptos build --release
   fi
-  # LEPTOS_OUTPUT_NAME as cargo-leptos sets it, so this reuses its build.
-  say "cargo build --release -p server --bins"
-  LEPTOS_OUTPUT_NAME=chirp cargo build --release -q -p server --bins
+  # With the arguments and LEPTOS_* variables cargo-leptos uses for the
+  # server (leptos reads LEPTOS_OUTPUT_NAME at compile time), so this reuses
+  # its build rather than rebuilding the server with other settings.
+  say "cargo build --release -p server (chirp-server, chirp-ceiling)"
+  LEPTOS_OUTPUT_NAME=chirp LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+    LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
+    LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=false \
+    cargo build -q --package=server --bin=chirp-server --bin=chirp-ceiling --no-default-features --release
 fi
 
 # --- Processes ---------------------------------------------------------------
@@ -157,8 +163,14 @@ wrk_run() {
   shift 4
   local threads=2
   [ "$c" -lt 2 ] && threads=1
-  wrk -t"$threads" -c"$c" -d"${d}s" --timeout 10s -s "bench/$script" "$@" "$url" 2>&1 |
-    grep '^RESULT' || echo "RESULT requests=0 rps=0 p50_ms=0 p99_ms=0 non2xx=0 connect_errors=1"
+  local out
+  out=$(wrk -t"$threads" -c"$c" -d"${d}s" --timeout 10s -s "bench/$script" "$@" "$url" 2>&1 || true)
+  if grep -q '^RESULT' <<<"$out"; then
+    grep '^RESULT' <<<"$out"
+  else
+    printf 'bench: wrk gave no result:\n%s\n' "$(tail -5 <<<"$out")" >&2
+    echo "RESULT requests=0 rps=0 p50_ms=0 p99_ms=0 non2xx=0 connect_errors=1"
+  fi
 }
 
 # Read scenario row: label, RESULT line, ceiling rps (or empty), note.
@@ -168,8 +180,9 @@ read_row() {
   rps=$(field "$r" rps)
   [ -n "$ceiling" ] && share=$(ratio "$rps" "$ceiling")
   row "$label" "$(num "$rps") req/s" "$(field "$r" p50_ms) ms" "$(field "$r" p99_ms) ms" "$share" "$note"
-  local bad
-  bad=$(($(field "$r" non2xx) + $(field "$r" connect_errors) + $(field "$r" timeouts)))
+  local bad non2xx connect timeouts
+  non2xx=$(field "$r" non2xx) connect=$(field "$r" connect_errors) timeouts=$(field "$r" timeouts)
+  bad=$((${non2xx:-0} + ${connect:-0} + ${timeouts:-0}))
   if [ "$bad" -gt 0 ]; then
     fail "$label: $(field "$r" non2xx) non-2xx answers, $(field "$r" connect_errors) connect errors, $(field "$r" timeouts) timeouts"
   fi
