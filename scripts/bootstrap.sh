@@ -101,6 +101,14 @@ EOF
   echo "$toolchain" >.tools/toolchain
 fi
 export RUSTUP_TOOLCHAIN="$toolchain"
+# Whatever builds the rest, the release WASM is built by Debian's rustc-web,
+# which rebuilds std from rust-web-src for size (scripts/build-release.sh).
+[ -f /usr/lib/rustlib/src/rust/library/std/Cargo.toml ] ||
+  die "rust-web-src's standard library sources" "apt-get install --reinstall rust-web-src"
+if ! rustup toolchain list | grep -q '^web'; then
+  say "rustup toolchain link web /usr"
+  rustup toolchain link web /usr
+fi
 rustc --version >/dev/null 2>&1 || die "the $toolchain toolchain" "rm -rf .tools and rerun this script"
 cargo clippy --version >/dev/null 2>&1 || die "clippy for $toolchain" "apt-get install rust-web-clippy (or rustup component add clippy)"
 cargo fmt --version >/dev/null 2>&1 || die "rustfmt for $toolchain" "apt-get install rustfmt-web (or rustup component add rustfmt)"

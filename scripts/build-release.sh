@@ -6,7 +6,20 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$CHIRP_ROOT"
 
-cargo leptos build --release --precompress --split "$@"
+# The WASM is built by Debian's rustc-web (the `web` toolchain that
+# scripts/bootstrap.sh links) with the standard library rebuilt from its
+# rust-web-src for size: no Debug formatting or panic locations, and a panic
+# aborts at once instead of formatting a message nobody reads. That is a
+# tenth of the download (BENCHMARKS.md, "Page weight"). These are unstable
+# flags, hence RUSTC_BOOTSTRAP, on a pinned Debian compiler; the debug build
+# (`make dev`) keeps the normal toolchain and its panic messages.
+wasm_rustflags=(--cfg erase_components -Zfmt-debug=none -Zlocation-detail=none
+  -Zunstable-options -Cpanic=immediate-abort)
+RUSTUP_TOOLCHAIN=web RUSTC_BOOTSTRAP=1 \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${wasm_rustflags[*]}" \
+  cargo leptos build --release --precompress --split --frontend-only \
+  --lib-cargo-args=-Zbuild-std=std,panic_abort
+cargo leptos build --release --precompress --server-only
 
 # cargo-leptos gzips at a fast level. The files are compressed once and sent
 # many times, so spend the two seconds zopfli takes: the WASM's .gz shrinks

@@ -6,6 +6,9 @@
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Release builds abort on a panic without a message
+    // (scripts/build-release.sh), so the hook only serves debug builds.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // Async hydration: a page on a lazy route waits for its WASM chunk.
     leptos::mount::hydrate_lazy(app::App);
