@@ -8,7 +8,7 @@ run: ## build the release app and serve it at http://127.0.0.1:3000 with demo da
 test: ## every check and test: fmt, clippy, Rust tests, release build, Playwright
 	@scripts/test.sh
 
-bench: ## load, scale and fault harness, full (about 6 min; see BENCHMARKS.md)
+bench: ## load, scale and fault harness, full (about 4 min; see BENCHMARKS.md)
 	@scripts/bench.sh
 
 bench-quick: ## the same, short: fault checks + short read and write runs (CI)

@@ -3,7 +3,7 @@
 # wrk as a separate process on loopback. Prints a table at the end (also
 # saved to target/bench/last-run.md).
 #
-#   scripts/bench.sh           everything (about 6 minutes on 2 cores)
+#   scripts/bench.sh           everything (about 4 minutes on 2 cores)
 #   scripts/bench.sh --quick   fault checks + short timeline and write runs (CI)
 #
 # Speed figures never fail the run. Correctness checks do (exit 1): tweets
@@ -66,8 +66,8 @@ command -v python3 >/dev/null || { echo "bench: python3 is missing" >&2; exit 1;
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "${CHIRP_BENCH_NO_BUILD:-0}" != 1 ]; then
   if ! ls target/site/pkg/*.wasm >/dev/null 2>&1; then
-    say "no built site: cargo leptos build --release"
-    cargo leptos build --release
+    say "no built site: scripts/build-release.sh"
+    scripts/build-release.sh
   fi
   # With the arguments and LEPTOS_* variables cargo-leptos uses for the
   # server (leptos reads LEPTOS_OUTPUT_NAME at compile time), so this reuses
@@ -88,6 +88,9 @@ cleanup() {
   for pid in $SAMPLER_PID $CEILING_PID $SERVER_PID "${OTHER_PIDS[@]}"; do
     kill -9 "$pid" 2>/dev/null || true
   done
+  # The servers' logs (warnings and errors only), to find why a check failed.
+  mkdir -p target/bench
+  cp "$WORK/server.log" target/bench/server.log 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
