@@ -14,8 +14,15 @@ use crate::flux::{
 pub fn TweetList() -> impl IntoView {
     let store = use_tweets().0;
     let dispatcher = use_dispatcher();
-    let pending = move || store.with(|s| s.pending.clone());
-    let tweets = move || store.with(|s| s.tweets.clone());
+    let rows = move || {
+        store.with(|s| {
+            s.pending
+                .iter()
+                .map(Row::sending)
+                .chain(s.tweets.iter().map(Row::confirmed))
+                .collect::<Vec<_>>()
+        })
+    };
     let empty = move || {
         store.with(|s| {
             s.tweets.is_empty() && s.pending.is_empty() && !s.loading && s.load_error.is_none()
@@ -29,11 +36,8 @@ pub fn TweetList() -> impl IntoView {
     view! {
         <section class="timeline" aria-label="Tweets" aria-busy=move || loading().to_string()>
             <ol class="tweets">
-                <For each=pending key=|p| p.local_id let:tweet>
-                    <PendingItem tweet />
-                </For>
-                <For each=tweets key=|t| t.id.clone() let:tweet>
-                    <TweetItem tweet />
+                <For each=rows key=|row| row.key.clone() let:row>
+                    <TweetItem row />
                 </For>
             </ol>
             <Show when=empty>
@@ -62,37 +66,64 @@ pub fn TweetList() -> impl IntoView {
     .into_any()
 }
 
-#[component]
-fn TweetItem(tweet: TweetDto) -> impl IntoView {
-    view! {
-        <li class="tweet card">
-            <Avatar name=tweet.tweetedby.clone() />
-            <div class="tweet-main">
-                <div class="tweet-meta">
-                    <A href=format!("/u/{}", tweet.tweetedby) attr:class="author">
-                        {tweet.tweetedby.clone()}
-                    </A>
-                    <Time timestamp=tweet.timestamp />
-                </div>
-                <p class="tweet-body">{tweet.body}</p>
-            </div>
-        </li>
+/// One row of the list: a tweet still being sent, or a confirmed one. Both
+/// kinds go through one `For`, so the WASM holds one keyed list, not two.
+#[derive(Clone)]
+struct Row {
+    key: String,
+    author: String,
+    body: String,
+    at: String,
+    sending: bool,
+}
+
+impl Row {
+    fn sending(tweet: &PendingTweet) -> Self {
+        Self {
+            key: format!("pending-{}", tweet.local_id),
+            author: tweet.author.clone(),
+            body: tweet.body.clone(),
+            at: tweet.at.clone(),
+            sending: true,
+        }
     }
-    .into_any()
+
+    fn confirmed(tweet: &TweetDto) -> Self {
+        Self {
+            key: tweet.id.clone(),
+            author: tweet.tweetedby.clone(),
+            body: tweet.body.clone(),
+            at: tweet.timestamp.clone(),
+            sending: false,
+        }
+    }
 }
 
 #[component]
-fn PendingItem(tweet: PendingTweet) -> impl IntoView {
+fn TweetItem(row: Row) -> impl IntoView {
+    let Row {
+        author,
+        body,
+        at,
+        sending,
+        ..
+    } = row;
     view! {
-        <li class="tweet card pending" aria-label="Sending tweet">
-            <Avatar name=tweet.author.clone() />
+        <li
+            class="tweet card"
+            class:pending=sending
+            aria-label=sending.then_some("Sending tweet")
+        >
+            <Avatar name=author.clone() />
             <div class="tweet-main">
                 <div class="tweet-meta">
-                    <span class="author">{tweet.author}</span>
-                    <Time timestamp=tweet.at />
-                    <span class="sending">"Sending…"</span>
+                    <A href=format!("/u/{author}") attr:class="author">
+                        {author.clone()}
+                    </A>
+                    <Time timestamp=at />
+                    {sending.then(|| view! { <span class="sending">"Sending…"</span> })}
                 </div>
-                <p class="tweet-body">{tweet.body}</p>
+                <p class="tweet-body">{body}</p>
             </div>
         </li>
     }
