@@ -140,3 +140,17 @@ async fn stopping_refuses_new_connections_and_closes_idle_ones() {
         "a stopped server still accepts connections"
     );
 }
+
+#[tokio::test]
+async fn the_production_listener_accepts_on_both_address_families() {
+    for addr in ["127.0.0.1:0", "[::1]:0"] {
+        let Ok(listener) = server::connections::bind(addr.parse().unwrap()) else {
+            // No IPv6 on this machine: nothing to check for that family.
+            assert!(addr.starts_with('['), "cannot listen on {addr}");
+            continue;
+        };
+        let local = listener.local_addr().unwrap();
+        let (accepted, connected) = tokio::join!(listener.accept(), TcpStream::connect(local));
+        assert!(accepted.is_ok() && connected.is_ok());
+    }
+}
