@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::form::{enhance, Field, FormError, SubmitButton, Values};
+use super::form::{enhance, Field, FormError, SubmitButton};
+use crate::flux::page_data::Values;
 use crate::{
     api::{LoginRequest, SignUp, UpdateUser},
     flux::{use_session, Action, FormKind, FormState},
@@ -20,7 +21,7 @@ fn form_state(kind: FormKind) -> Memo<FormState> {
 pub fn LoginForm() -> impl IntoView {
     let state = form_state(FormKind::LogIn);
     let error = Signal::derive(move || state.with(|f| f.error.clone()));
-    let typed = state.with_untracked(|f| f.values.get("username").cloned().unwrap_or_default());
+    let typed = state.with_untracked(|f| f.values.get("username"));
     let submit = enhance(|values: Values| {
         Some(Action::LogIn(LoginRequest {
             username: values.get("username"),
@@ -56,8 +57,7 @@ pub fn LoginForm() -> impl IntoView {
 pub fn SignUpForm() -> impl IntoView {
     let state = form_state(FormKind::SignUp);
     let error = Signal::derive(move || state.with(|f| f.error.clone()));
-    let typed =
-        move |name: &str| state.with_untracked(|f| f.values.get(name).cloned().unwrap_or_default());
+    let typed = move |name: &str| state.with_untracked(|f| f.values.get(name));
     let submit = enhance(|values: Values| {
         Some(Action::SignUp(SignUp {
             username: values.get("username"),
@@ -134,7 +134,7 @@ pub fn ProfileForm() -> impl IntoView {
             }
         });
     let typed = move |name: &str, current: String| {
-        state.with_untracked(|f| f.values.get(name).cloned().unwrap_or(current))
+        state.with_untracked(|f| f.values.typed(name).map(str::to_string).unwrap_or(current))
     };
     let etag = session
         .with_untracked(|s| s.etag.clone())

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::form::{enhance, field_message, form_message, Values};
+use super::form::{enhance, field_message, form_message};
+use crate::flux::page_data::Values;
 use crate::{
     api::{tweet_length, TWEET_MAX_CHARS},
     flux::{use_dispatcher, use_tweets, Action, FormKind},

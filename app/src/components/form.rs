@@ -2,29 +2,12 @@
 //! their errors, the form-level message, and the enhancement that turns a
 //! plain HTML form POST into a dispatched action once the WASM runs.
 
-use std::collections::BTreeMap;
-
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
     api::{ErrorBody, ErrorCode, FieldCode},
-    flux::{use_dispatcher, Action, FormKind},
+    flux::{page_data::Values, use_dispatcher, Action, FormKind},
 };
-
-/// The named values of a submitted form.
-#[derive(Clone, Debug, Default)]
-pub struct Values(pub BTreeMap<String, String>);
-
-impl Values {
-    pub fn get(&self, name: &str) -> String {
-        self.0.get(name).cloned().unwrap_or_default()
-    }
-
-    /// `None` for an empty field, so an update only sends what was filled.
-    pub fn non_empty(&self, name: &str) -> Option<String> {
-        Some(self.get(name)).filter(|v| !v.is_empty())
-    }
-}
 
 /// An `on:submit` handler: without WASM the browser posts the form to the
 /// server; with it, the values become an action and the page stays.
@@ -43,7 +26,7 @@ pub fn enhance(
 #[cfg(feature = "hydrate")]
 fn read_values(event: &SubmitEvent) -> Values {
     use wasm_bindgen::JsCast;
-    let mut values = BTreeMap::new();
+    let mut values = Values::default();
     let form = event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
@@ -55,7 +38,7 @@ fn read_values(event: &SubmitEvent) -> Values {
             }
         }
     }
-    Values(values)
+    values
 }
 
 #[cfg(not(feature = "hydrate"))]

@@ -1,11 +1,12 @@
 //! The session store: who is logged in, and the state of the account forms
 //! (log in, sign up, profile, log out): pending, and what the server said.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
-use super::{page_data::PageData, Action, Command};
+use super::{
+    page_data::{PageData, Values},
+    Action, Command,
+};
 use crate::api::{ErrorBody, UserDto};
 
 /// The forms whose outcome the stores keep.
@@ -19,6 +20,13 @@ pub enum FormKind {
     Tweet,
 }
 
+impl FormKind {
+    const COUNT: usize = 5;
+}
+
+// A new kind must grow the array of form states with it.
+const _: () = assert!(FormKind::Tweet as usize + 1 == FormKind::COUNT);
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FormState {
     /// A request is on its way; the submit button is disabled.
@@ -27,7 +35,7 @@ pub struct FormState {
     /// The last request succeeded (the profile form says "Saved").
     pub saved: bool,
     /// What was typed before a form post without JavaScript was refused.
-    pub values: BTreeMap<String, String>,
+    pub values: Values,
 }
 
 impl FormState {
@@ -43,7 +51,9 @@ pub struct SessionState {
     pub user: Option<UserDto>,
     /// Version of `user` for `If-Match`.
     pub etag: Option<String>,
-    pub forms: BTreeMap<FormKind, FormState>,
+    /// One per [`FormKind`], by its index: a fixed array, not a map, since
+    /// the kinds are few and known (and a map's code is WASM weight).
+    forms: [FormState; FormKind::COUNT],
 }
 
 impl SessionState {
@@ -51,10 +61,10 @@ impl SessionState {
         let mut state = Self {
             user: data.user.clone(),
             etag: data.user_etag.clone(),
-            forms: BTreeMap::new(),
+            forms: Default::default(),
         };
         if let Some(feedback) = &data.form {
-            let form = state.forms.entry(feedback.form).or_default();
+            let form = state.form_mut(feedback.form);
             form.error = Some(feedback.error.clone());
             form.values = feedback.values.clone();
         }
@@ -65,11 +75,11 @@ impl SessionState {
     }
 
     pub fn form(&self, kind: FormKind) -> FormState {
-        self.forms.get(&kind).cloned().unwrap_or_default()
+        self.forms[kind as usize].clone()
     }
 
     fn form_mut(&mut self, kind: FormKind) -> &mut FormState {
-        self.forms.entry(kind).or_default()
+        &mut self.forms[kind as usize]
     }
 }
 
@@ -177,7 +187,9 @@ mod tests {
                     message: "already taken".into(),
                     details: [("username".to_string(), vec![FieldCode::Taken])].into(),
                 },
-                values: [("username".to_string(), "ann".to_string())].into(),
+                values: [("username".to_string(), "ann".to_string())]
+                    .into_iter()
+                    .collect(),
             }),
             ..PageData::default()
         });
@@ -188,7 +200,7 @@ mod tests {
             form.error.unwrap().details["username"],
             vec![FieldCode::Taken]
         );
-        assert_eq!(form.values["username"], "ann");
+        assert_eq!(form.values.get("username"), "ann");
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl TweetState {
                 .map(|e| load_error(&timeline.key, e));
         }
         if let Some(feedback) = data.form.as_ref().filter(|f| f.form == FormKind::Tweet) {
-            state.draft = feedback.values.get("body").cloned().unwrap_or_default();
+            state.draft = feedback.values.get("body");
             state.post_error = Some(feedback.error.clone());
         }
         state
