@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -20,7 +20,7 @@ pub struct ErrorBody {
 }
 
 /// What went wrong, one code per HTTP status family the API uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -53,11 +53,28 @@ pub enum ErrorCode {
     /// 500: a bug; the server logged it.
     Internal,
     /// A code this build does not know yet (a newer server).
-    #[serde(other)]
     Unknown,
 }
 
 impl ErrorCode {
+    const ALL: [Self; 15] = [
+        Self::MalformedRequest,
+        Self::Unauthorized,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::Conflict,
+        Self::PreconditionFailed,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::ValidationFailed,
+        Self::RateLimited,
+        Self::Timeout,
+        Self::Unavailable,
+        Self::Internal,
+        Self::Unknown,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::MalformedRequest => "malformed_request",
@@ -80,7 +97,7 @@ impl ErrorCode {
 }
 
 /// What is wrong with one field, in `details`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldCode {
@@ -109,6 +126,100 @@ pub enum FieldCode {
     /// Does not match (e.g. the current password, or `tweetedby` naming
     /// someone other than the logged-in user).
     Mismatch,
-    #[serde(other)]
     Unknown,
+}
+
+impl FieldCode {
+    const ALL: [Self; 13] = [
+        Self::Required,
+        Self::Blank,
+        Self::TooShort,
+        Self::TooLong,
+        Self::InvalidCharacters,
+        Self::InvalidFormat,
+        Self::Invalid,
+        Self::InvalidType,
+        Self::UnknownField,
+        Self::Taken,
+        Self::OutOfRange,
+        Self::Mismatch,
+        Self::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::Blank => "blank",
+            Self::TooShort => "too_short",
+            Self::TooLong => "too_long",
+            Self::InvalidCharacters => "invalid_characters",
+            Self::InvalidFormat => "invalid_format",
+            Self::Invalid => "invalid",
+            Self::InvalidType => "invalid_type",
+            Self::UnknownField => "unknown_field",
+            Self::Taken => "taken",
+            Self::OutOfRange => "out_of_range",
+            Self::Mismatch => "mismatch",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+// The codes are read by hand rather than derived: serde's derived enum
+// visitor costs the browser's WASM several times this one string lookup,
+// for each enum. A code this build does not know reads as `Unknown`.
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(Self::ALL
+            .into_iter()
+            .find(|code| code.as_str() == text)
+            .unwrap_or(Self::Unknown))
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(Self::ALL
+            .into_iter()
+            .find(|code| code.as_str() == text)
+            .unwrap_or(Self::Unknown))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ErrorCode, FieldCode};
+
+    #[test]
+    fn every_code_reads_back_what_it_writes() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+        }
+        for code in FieldCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<FieldCode>(&json).unwrap(), code);
+        }
+    }
+
+    #[test]
+    fn a_code_from_a_newer_server_reads_as_unknown() {
+        assert_eq!(
+            serde_json::from_str::<ErrorCode>("\"teapot\"").unwrap(),
+            ErrorCode::Unknown
+        );
+        assert_eq!(
+            serde_json::from_str::<FieldCode>("\"too_purple\"").unwrap(),
+            FieldCode::Unknown
+        );
+    }
+
+    #[test]
+    fn a_code_that_is_not_a_string_is_refused() {
+        assert!(serde_json::from_str::<ErrorCode>("42").is_err());
+    }
 }
