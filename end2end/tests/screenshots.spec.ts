@@ -66,6 +66,8 @@ test('the timeline, light and dark, desktop and phone', async ({ page, request, 
     await composer.fill(body);
     await page.getByRole('button', { name: 'Tweet now' }).click();
     await expect(page.locator('.tweets > li').first()).toContainText(body);
+    // Confirmed by the server, so the reload below cannot cut the post off.
+    await expect(page.locator('.tweets > li').first()).not.toHaveClass(/pending/);
   }
   // Grace's tweet arrives with a reload, as it would for Ada.
   await page.reload();
