@@ -168,23 +168,29 @@ impl FieldCode {
 // The codes are read by hand rather than derived: serde's derived enum
 // visitor costs the browser's WASM several times this one string lookup,
 // for each enum. A code this build does not know reads as `Unknown`.
+fn read_code<'de, D: Deserializer<'de>, C: Copy>(
+    deserializer: D,
+    codes: &[C],
+    as_str: fn(C) -> &'static str,
+    unknown: C,
+) -> Result<C, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Ok(codes
+        .iter()
+        .copied()
+        .find(|&code| as_str(code) == text)
+        .unwrap_or(unknown))
+}
+
 impl<'de> Deserialize<'de> for ErrorCode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Ok(Self::ALL
-            .into_iter()
-            .find(|code| code.as_str() == text)
-            .unwrap_or(Self::Unknown))
+        read_code(deserializer, &Self::ALL, Self::as_str, Self::Unknown)
     }
 }
 
 impl<'de> Deserialize<'de> for FieldCode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Ok(Self::ALL
-            .into_iter()
-            .find(|code| code.as_str() == text)
-            .unwrap_or(Self::Unknown))
+        read_code(deserializer, &Self::ALL, Self::as_str, Self::Unknown)
     }
 }
 
