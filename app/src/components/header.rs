@@ -13,10 +13,12 @@ pub fn Header() -> impl IntoView {
             "Skip to content"
         </a>
         <header class="topbar">
-            <A href="/" attr:class="brand">
+            // The logo is a plain link (the router still takes the click):
+            // "Home" in the nav already marks the current page.
+            <a href="/" class="brand">
                 <BirdIcon />
                 <span>"Chirp"</span>
-            </A>
+            </a>
             <nav class="nav" aria-label="Main">
                 <A href="/">"Home"</A>
                 <Show
