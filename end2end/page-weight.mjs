@@ -143,6 +143,8 @@ others are zopfli's, which \`scripts/build-release.sh\` now writes):
 | no maps in the stores (an array per form kind, one list of typed values) | 242,505 |
 | error and field codes read by one string lookup, not serde's derived visitors | 241,676 |
 | a tweet's author link as a plain \`<a>\` | 241,283 |
+| one code-read helper for both code enums | 241,217 |
+| the logo as a plain \`<a>\` (\`<A attr:class=…>\` was an instantiation of its own) | 239,014 |
 
 Tried and dropped: \`opt-level = "s"\` (+9%); \`wasm-opt --converge\`,
 \`--gufa\`, \`--merge-similar-functions\` (under 1 KB, and the last one
