@@ -6,4 +6,6 @@ cd "$CHIRP_ROOT"
 
 scripts/bootstrap.sh
 export CHIRP_DEMO="${CHIRP_DEMO:-1}" CHIRP_INSECURE_COOKIES="${CHIRP_INSECURE_COOKIES:-1}"
-exec cargo leptos watch "$@"
+# --split: the lazy routes import their chunks from the split loader, which
+# only a split build writes.
+exec cargo leptos watch --split "$@"
