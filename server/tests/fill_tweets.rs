@@ -9,8 +9,9 @@ use server::{
     users::Users,
 };
 
-#[tokio::test]
-async fn filled_tweets_read_back_like_posted_ones() {
+/// A new SQLite store in a temporary directory (kept alive by the first
+/// value), with the user service over it and a cheap bcrypt cost.
+async fn fresh_store() -> (tempfile::TempDir, SqliteStore, Store, Users) {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = SqliteStore::open(dir.path()).await.unwrap();
     let store = Store::from_adapter(sqlite.clone());
@@ -18,6 +19,12 @@ async fn filled_tweets_read_back_like_posted_ones() {
         store.clone(),
         PasswordHasher::new(BcryptCost::insecure_for_tests(4), 2),
     );
+    (dir, sqlite, store, users)
+}
+
+#[tokio::test]
+async fn filled_tweets_read_back_like_posted_ones() {
+    let (_dir, sqlite, store, users) = fresh_store().await;
 
     let report = fill::fill_tweets(&store, &users, 45_000, 3).await.unwrap();
     assert_eq!(report.tweets, 45_000);
@@ -131,13 +138,7 @@ async fn filled_tweets_read_back_like_posted_ones() {
 
 #[tokio::test]
 async fn a_bulk_insert_is_all_or_none() {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = SqliteStore::open(dir.path()).await.unwrap();
-    let store = Store::from_adapter(sqlite.clone());
-    let users = Users::new(
-        store.clone(),
-        PasswordHasher::new(BcryptCost::insecure_for_tests(4), 2),
-    );
+    let (_dir, sqlite, store, users) = fresh_store().await;
     let report = fill::fill_tweets(&store, &users, 1, 1).await.unwrap();
     let existing = store
         .tweets
@@ -176,13 +177,7 @@ async fn a_bulk_insert_is_all_or_none() {
 /// process must show in the next read, as it would without the cache.
 #[tokio::test]
 async fn the_newest_page_shows_every_write_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = SqliteStore::open(dir.path()).await.unwrap();
-    let store = Store::from_adapter(sqlite.clone());
-    let users = Users::new(
-        store.clone(),
-        PasswordHasher::new(BcryptCost::insecure_for_tests(4), 2),
-    );
+    let (_dir, _, store, users) = fresh_store().await;
     fill::fill_tweets(&store, &users, 50, 2).await.unwrap();
     let newest = || async {
         store
