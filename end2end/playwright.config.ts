@@ -7,6 +7,18 @@ import { join } from 'node:path';
 // directory, so it never touches a developer's running instance or data.
 const port = Number(process.env.CHIRP_E2E_PORT ?? 3100);
 const dataDir = process.env.CHIRP_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'chirp-e2e-'));
+// `CHIRP_E2E_STORE=mongodb` runs the same journeys on MongoDB (MONGODB_URI,
+// which the test command points at its own test server), in a database of
+// this run's own.
+const store = process.env.CHIRP_E2E_STORE ?? 'sqlite';
+const storeEnv: Record<string, string> =
+  store === 'mongodb'
+    ? {
+        CHIRP_STORE: 'mongodb',
+        MONGODB_URI: process.env.MONGODB_URI ?? '',
+        CHIRP_MONGODB_DATABASE: `chirp_e2e_${Date.now()}`,
+      }
+    : { CHIRP_STORE: 'sqlite', CHIRP_DATA_DIR: dataDir };
 
 export default defineConfig({
   testDir: './tests',
@@ -45,7 +57,7 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       CHIRP_ADDR: `127.0.0.1:${port}`,
-      CHIRP_DATA_DIR: dataDir,
+      ...storeEnv,
       CHIRP_INSECURE_COOKIES: '1',
       // The suite signs up a few dozen people from one address; the default
       // per-IP limit (ten a minute) is for the real world, not for this.

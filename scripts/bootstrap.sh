@@ -143,4 +143,20 @@ fi
 command -v wasm-opt >/dev/null || die "wasm-opt" "cd end2end && npm ci"
 [ -x /usr/bin/chromium ] || die "chromium" "apt-get install chromium"
 
+# --- PyPI: the test servers and the API fuzzer, in .tools/venv -------------
+# SecantusDB is a MongoDB-wire server (GPL-2.0, beta) that the test command
+# runs as a separate process so the MongoDB half of the tests has a real
+# replica set to talk to; it is never linked, shipped or used in production.
+PY_PACKAGES=("SecantusDB==0.7.0b3" "schemathesis>=4.3,<5")
+venv=.tools/venv
+py_stamp="$venv/.chirp-$(printf '%s\n' "${PY_PACKAGES[@]}" | sha1sum | cut -c1-12)"
+if [ ! -f "$py_stamp" ]; then
+  say "pip install ${PY_PACKAGES[*]} into $venv"
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" || die "a Python venv" "apt-get install python3-venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}" ||
+    die "Python packages ${PY_PACKAGES[*]}" "$venv/bin/pip install ${PY_PACKAGES[*]}"
+  rm -f "$venv"/.chirp-*
+  touch "$py_stamp"
+fi
+
 say "ready (toolchain: $toolchain, $(rustc --version | cut -d' ' -f2), cargo-leptos $CARGO_LEPTOS_VERSION, wasm-bindgen $wb_version)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Property-based fuzzing of the REST API from its own OpenAPI document.
 #
-# Installs schemathesis from PyPI into .tools/venv (once), starts the server
+# Uses schemathesis from .tools/venv (scripts/bootstrap.sh), starts the server
 # on a free port with a fresh temporary data directory, and lets schemathesis
 # generate requests for every operation in /api/openapi.json: valid ones,
 # boundary cases and invalid ones. It fails on any 5xx (not_a_server_error)
@@ -12,6 +12,8 @@
 #   FUZZ_EXAMPLES=100 scripts/fuzz-api.sh    # more examples
 #   CHIRP_SERVER_BIN=target/release/chirp-server scripts/fuzz-api.sh
 #   FUZZ_SEED=42 scripts/fuzz-api.sh         # reproduce a run
+#   CHIRP_STORE=mongodb scripts/fuzz-api.sh  # on MongoDB (MONGODB_URI), in a
+#                                            # database of this run's own
 #
 # Bounded: a run takes one to three minutes on two cores.
 set -euo pipefail
@@ -23,11 +25,7 @@ cd "$CHIRP_ROOT"
 examples="${FUZZ_EXAMPLES:-50}"
 venv=.tools/venv
 
-if [ ! -x "$venv/bin/st" ]; then
-  echo "fuzz-api: installing schemathesis into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis>=4.3,<5"
-fi
+[ -x "$venv/bin/st" ] || scripts/bootstrap.sh
 
 bin="${CHIRP_SERVER_BIN:-}"
 if [ -z "$bin" ]; then
@@ -43,7 +41,9 @@ log="$data/server.log"
 # The fuzzer signs up and logs in far more often than a person: lift the
 # rate limit and allow plain-HTTP cookies.
 CHIRP_ADDR="127.0.0.1:$port" \
+  CHIRP_STORE="${CHIRP_STORE:-sqlite}" \
   CHIRP_DATA_DIR="$data/store" \
+  CHIRP_MONGODB_DATABASE="chirp_fuzz_$port" \
   CHIRP_INSECURE_COOKIES=1 \
   CHIRP_AUTH_RATE_BURST=1000000000 \
   RUST_LOG="${RUST_LOG:-warn}" \
@@ -96,7 +96,7 @@ fuzz() {
 }
 
 status=0
-echo "fuzz-api: anonymous pass over $base/api/openapi.json, $examples examples per operation"
+echo "fuzz-api: anonymous pass over $base/api/openapi.json on ${CHIRP_STORE:-sqlite}, $examples examples per operation"
 fuzz || status=$?
 
 # Second pass as a logged-in user, so the operations behind the session are

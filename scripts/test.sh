@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every check and test Chirp has, in the order a failure is cheapest to find.
-# Installs what is missing first, so it runs on a fresh machine.
+# Installs what is missing first and starts every server the tests need (a
+# MongoDB-wire test server), so it runs on a fresh machine; they are stopped
+# at the end, also on failure.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$CHIRP_ROOT"
@@ -12,6 +14,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "bootstrap"
 scripts/bootstrap.sh
 mkdir -p "$logs"
+rm -f "$logs"/*.log
 
 step "cargo fmt --check"
 cargo fmt --all --check
@@ -22,7 +25,11 @@ cargo clippy -p app -p server --all-targets -- -D warnings
 step "frontend dependency guard"
 scripts/check-frontend-deps.sh
 
-step "Rust tests"
+step "test servers"
+source scripts/services.sh
+start_mongo
+
+step "Rust tests (SQLite and MongoDB)"
 cargo test -p app -p server 2>&1 | tee "$logs/rust-tests.log"
 
 step "release build (server + WASM)"
@@ -33,19 +40,32 @@ step "load, scale and fault checks, quick (scripts/bench.sh --quick)"
 # slow-socket and SIGTERM checks; never on speed figures.
 scripts/bench.sh --quick 2>&1 | tee "$logs/bench-quick.log"
 
-step "API fuzzing from the OpenAPI document (schemathesis)"
-CHIRP_SERVER_BIN=target/release/chirp-server scripts/fuzz-api.sh
+for store in sqlite mongodb; do
+  step "API fuzzing from the OpenAPI document (schemathesis), on $store"
+  CHIRP_STORE=$store CHIRP_SERVER_BIN=target/release/chirp-server scripts/fuzz-api.sh 2>&1 |
+    tee "$logs/fuzz-$store.log"
+done
 
-step "Playwright end-to-end tests (Chromium)"
-(cd end2end && npx playwright test) 2>&1 | tee "$logs/e2e.log"
+for store in sqlite mongodb; do
+  step "Playwright end-to-end tests (Chromium), on $store"
+  (cd end2end && CHIRP_E2E_STORE=$store npx playwright test) 2>&1 | tee "$logs/e2e-$store.log"
+done
 
-rust_passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$logs/rust-tests.log" | awk '{s += $4} END {print s + 0}')
-# MongoDB variants pass by returning early when MONGODB_URI is unset; they
-# say so, and are counted as skipped here rather than passed.
-mongo_skipped=$(grep -o 'skipped: MONGODB_URI not set' "$logs/rust-tests.log" | wc -l)
-e2e_passed=$(grep -Eo '^ *[0-9]+ passed' "$logs/e2e.log" | awk '{s += $1} END {print s + 0}')
+# Counting from the logs: each step above stops the run when it fails, so
+# reaching here means every one passed; the counts say how much ran.
+sum() { grep -Eo "$1" "$2" | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}'; }
+rust_passed=$(sum 'test result: ok\. [0-9]+ passed' "$logs/rust-tests.log")
+rust_failed=$(sum '[0-9]+ failed;' "$logs/rust-tests.log")
+skipped=$(grep -c '^skipped: ' "$logs/rust-tests.log" || true)
 step "summary"
-echo "Rust tests: $((rust_passed - mongo_skipped)) passed, $mongo_skipped MongoDB variants skipped (MONGODB_URI not set)"
-echo "Playwright tests: $e2e_passed passed"
+echo "Rust tests (both stores): $rust_passed passed, $rust_failed failed, $skipped skipped"
+total=$rust_passed
+for store in sqlite mongodb; do
+  fuzz_cases=$(sum '[0-9]+ generated' "$logs/fuzz-$store.log")
+  e2e=$(sum '^ *[0-9]+ passed' "$logs/e2e-$store.log")
+  echo "schemathesis on $store: $(grep -c '^fuzz-api: passed' "$logs/fuzz-$store.log") of 1 runs passed ($fuzz_cases cases generated)"
+  echo "Playwright on $store: $e2e passed"
+  total=$((total + e2e))
+done
 echo "took $((SECONDS - started)) s"
-echo "$((rust_passed - mongo_skipped + e2e_passed)) passed, 0 failed, $mongo_skipped skipped"
+echo "$total passed, $rust_failed failed, $skipped skipped"

@@ -1,0 +1,72 @@
+# Sourced by the scripts that need servers of their own (the test command,
+# the fuzz and bench runs): starts them on free loopback ports with
+# throw-away storage, and stops them when the sourcing script exits, also on
+# failure. Nothing has to be running beforehand.
+#
+#   start_mongo    SecantusDB (a MongoDB-wire test server, PyPI, GPL-2.0,
+#                  beta: a separate process for tests only, never linked or
+#                  shipped) as the one-node replica set `secantus`; exports
+#                  MONGODB_URI
+#
+# The tools come from scripts/bootstrap.sh (.tools/venv).
+# shellcheck shell=bash
+
+CHIRP_SERVICE_PIDS=()
+CHIRP_SERVICE_DIRS=()
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+stop_services() {
+  local pid
+  for pid in "${CHIRP_SERVICE_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${CHIRP_SERVICE_PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  CHIRP_SERVICE_PIDS=()
+  rm -rf "${CHIRP_SERVICE_DIRS[@]}"
+  CHIRP_SERVICE_DIRS=()
+}
+trap stop_services EXIT
+
+# start_mongo [port]: SecantusDB with its data in a fresh directory.
+start_mongo() {
+  local venv="$CHIRP_ROOT/.tools/venv" port="${1:-$(free_port)}" dir
+  [ -x "$venv/bin/secantusd-py" ] || {
+    echo "services: SecantusDB is missing (scripts/bootstrap.sh installs it)" >&2
+    return 1
+  }
+  dir="$(mktemp -d /tmp/chirp-mongo.XXXXXX)"
+  CHIRP_SERVICE_DIRS+=("$dir")
+  "$venv/bin/secantusd-py" --host 127.0.0.1 --port "$port" --storage-path "$dir/data" \
+    --log-level WARNING >"$dir/server.log" 2>&1 &
+  CHIRP_SERVICE_PIDS+=("$!")
+  export MONGODB_URI="mongodb://127.0.0.1:$port/?replicaSet=secantus"
+  CHIRP_MONGO_PID=$!
+  CHIRP_MONGO_LOG="$dir/server.log"
+  export CHIRP_MONGO_PID CHIRP_MONGO_LOG
+  if ! "$venv/bin/python" - "$MONGODB_URI" <<'PY'; then
+import sys, time, pymongo
+deadline = time.time() + 60
+while True:
+    try:
+        hello = pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=1000).admin.command("hello")
+        if hello.get("setName") == "secantus" and hello.get("isWritablePrimary"):
+            break
+    except Exception:
+        pass
+    if time.time() > deadline:
+        sys.exit(1)
+    time.sleep(0.2)
+PY
+    echo "services: SecantusDB did not answer on port $port:" >&2
+    tail -20 "$dir/server.log" >&2
+    return 1
+  fi
+  echo "services: SecantusDB (MongoDB wire, replica set secantus) on 127.0.0.1:$port"
+}
