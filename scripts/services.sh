@@ -43,10 +43,16 @@ start_mongo() {
   }
   dir="$(mktemp -d /tmp/chirp-mongo.XXXXXX)"
   CHIRP_SERVICE_DIRS+=("$dir")
+  # --sync-on-commit: SecantusDB syncs a transaction's commit to disk only
+  # with it (measured: without it, commits the Rust driver sent with j:true
+  # were gone after a SIGKILL); MongoDB does so for every j:true commit,
+  # which is what Chirp's write concern asks.
   "$venv/bin/secantusd-py" --host 127.0.0.1 --port "$port" --storage-path "$dir/data" \
-    --log-level WARNING >"$dir/server.log" 2>&1 &
+    --sync-on-commit --log-level WARNING >"$dir/server.log" 2>&1 &
   CHIRP_SERVICE_PIDS+=("$!")
   export MONGODB_URI="mongodb://127.0.0.1:$port/?replicaSet=secantus"
+  # The fault tests run servers of their own, which they stop and start.
+  export CHIRP_SECANTUSD="$venv/bin/secantusd-py"
   CHIRP_MONGO_PID=$!
   CHIRP_MONGO_LOG="$dir/server.log"
   export CHIRP_MONGO_PID CHIRP_MONGO_LOG

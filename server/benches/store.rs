@@ -2,12 +2,16 @@
 //!
 //!     cargo bench -p server --bench store
 //!
-//! - commands/s for RegisterUser and ChangePassword through the user
-//!   service (load → decide → append+project → read back), hashing
-//!   excluded: one bcrypt hash is made up front and reused;
+//! - commands/s for RegisterUser and ChangePassword as the accounts
+//!   service runs them (read the row → decide → append+project in one
+//!   transaction), hashing excluded: one bcrypt hash is made up front and
+//!   reused;
 //! - seconds to rebuild the read models from 100k and 1M events.
 //!
 //! `CHIRP_BENCH_QUICK=1` runs a tenth of the work (for a smoke run).
+
+// A benchmark stops at the first failure, which `unwrap` says well enough.
+#![allow(clippy::unwrap_used)]
 
 use std::{
     sync::Arc,
@@ -16,12 +20,12 @@ use std::{
 
 use server::{
     domain::{
-        user::{PasswordChanged, ProfileUpdated, UserRegistered},
-        DisplayName, Email, Id, Password, PasswordHash, Timestamp, UserEvent, Username,
+        user::{self, PasswordChanged, ProfileUpdated, UserRegistered},
+        DisplayName, Email, Id, Password, PasswordHash, Timestamp, UserCommand, UserEvent,
+        Username, Version,
     },
     passwords::{BcryptCost, PasswordHasher},
-    store::{codec, sqlite::SqliteStore, Store},
-    users::Users,
+    store::{codec, sqlite::SqliteStore, Append, Store},
 };
 
 fn main() {
@@ -61,31 +65,32 @@ async fn fresh() -> (tempfile::TempDir, SqliteStore) {
 async fn commands(concurrency: usize, count: usize) {
     let (_dir, sqlite) = fresh().await;
     let store = Store::from_adapter(sqlite);
-    let hasher = PasswordHasher::new(BcryptCost::DEFAULT, 2);
-    let users = Arc::new(Users::new(store, hasher.clone()));
-    let hash = hasher
+    let hash = PasswordHasher::new(BcryptCost::insecure_for_tests(12), 2)
         .hash(&Password::parse("benchmark password").unwrap())
         .await
         .unwrap();
 
     let started = Instant::now();
     let ids = run(concurrency, count, {
-        let users = users.clone();
+        let store = store.clone();
         let hash = hash.clone();
         move |n| {
-            let users = users.clone();
+            let store = store.clone();
             let hash = hash.clone();
             async move {
-                users
-                    .register_hashed(
-                        Username::parse(&format!("user{n}")).unwrap(),
-                        Email::parse(&format!("user{n}@example.com")).unwrap(),
-                        DisplayName::parse("Bench User").unwrap(),
-                        hash,
-                    )
-                    .await
-                    .unwrap()
-                    .id
+                let id = Id::generate();
+                let command = UserCommand::Register(UserRegistered {
+                    user_id: id,
+                    username: Username::parse(&format!("user{n}")).unwrap(),
+                    email: Email::parse(&format!("user{n}@example.com")).unwrap(),
+                    name: DisplayName::parse("Bench User").unwrap(),
+                    password_hash: hash,
+                    at: Timestamp::now(),
+                });
+                let events = user::decide(None, command).unwrap();
+                let append = Append::new(id, Version::NONE, events);
+                store.users.append(append).await.unwrap();
+                id
             }
         }
     })
@@ -95,11 +100,26 @@ async fn commands(concurrency: usize, count: usize) {
     let ids = Arc::new(ids);
     let started = Instant::now();
     run(concurrency, count, move |n| {
-        let users = users.clone();
+        let store = store.clone();
         let hash = hash.clone();
         let id = ids[n];
         async move {
-            users.change_password_hash(id, None, hash).await.unwrap();
+            let current = store.users.by_id(id).await.unwrap();
+            let command = UserCommand::Update {
+                profile: ProfileUpdated {
+                    name: None,
+                    email: None,
+                    at: Timestamp::now(),
+                },
+                password: Some(hash),
+            };
+            let events = user::decide(current.as_ref(), command).unwrap();
+            let expected = current.map_or(Version::NONE, |u| u.version);
+            store
+                .users
+                .append(Append::new(id, expected, events))
+                .await
+                .unwrap();
         }
     })
     .await;
@@ -152,8 +172,8 @@ async fn rebuild(events: usize) {
     sqlite
         .with_writer(move |conn| {
             let mut insert = conn.prepare(
-                "INSERT INTO events (stream_id, version, kind, schema_version, payload)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO events (event_id, stream_id, version, kind, schema_version, payload)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             let at = Timestamp::from_millis(1_764_000_000_000);
             let hash = PasswordHash::from_stored(format!("$2b$12${}", "x".repeat(53)));
@@ -162,6 +182,7 @@ async fn rebuild(events: usize) {
                 for (v, event) in user_history(id, u, at, &hash).iter().enumerate() {
                     let encoded = codec::encode(event);
                     insert.execute(rusqlite::params![
+                        Id::generate().as_i64(),
                         id.as_i64(),
                         v as i64 + 1,
                         encoded.kind,
@@ -181,7 +202,7 @@ async fn rebuild(events: usize) {
     let store = Store::from_adapter(sqlite);
     for pass in ["into an empty read model", "over a full read model "] {
         let started = Instant::now();
-        let report = store.maintenance.rebuild_read_models().await.unwrap();
+        let report = store.users.rebuild().await.unwrap();
         let took = started.elapsed();
         assert_eq!(report.events as usize, events);
         assert_eq!(report.users as usize, users);

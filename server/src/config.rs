@@ -1,66 +1,276 @@
-//! Typed configuration from the environment (twelve-factor), with defaults
-//! that run Chirp locally with nothing set. `.env.example` documents them.
+//! The configuration and the command line, from one typed struct: every
+//! setting is a flag and a `CHIRP_*` variable (twelve-factor), with the
+//! defaults `.env.example` documents (a test holds the two equal).
 
-use std::{env, net::SocketAddr, path::Path};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use clap::{builder::BoolishValueParser, ArgAction, Args, Parser, Subcommand, ValueEnum};
 use leptos::prelude::LeptosOptions;
+
+use crate::{passwords::BcryptCost, store::mongo::MongoSettings};
+
+#[derive(Debug, Parser)]
+#[command(name = "chirp-server", version, about = "Chirp, a small microblog")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Serve the app (the default).
+    Serve,
+    /// Replay every event into fresh read models, then exit.
+    RebuildReadModels,
+    /// Add tweets by filler users, print a JSON report, then exit (for
+    /// benchmarks).
+    FillTweets {
+        tweets: u64,
+        #[arg(default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        users: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreChoice {
+    /// Embedded: one file in the data directory.
+    Sqlite,
+    /// Production: a replica set (or mongos) at `MONGODB_URI`.
+    Mongodb,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on [default: Leptos.toml's site-addr].
+    #[arg(long, env = "CHIRP_ADDR")]
+    pub addr: Option<SocketAddr>,
+    /// Where Leptos.toml is (the built site's location and name).
+    #[arg(long, env = "CHIRP_LEPTOS_CONFIG", default_value = "Leptos.toml")]
+    pub leptos_config: PathBuf,
+
+    /// Which store.
+    #[arg(long, env = "CHIRP_STORE", value_enum, default_value_t = StoreChoice::Sqlite)]
+    pub store: StoreChoice,
+    /// SQLite: the directory of chirp.sqlite3, created on first run.
+    #[arg(long, env = "CHIRP_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// MongoDB: the deployment, required with --store mongodb.
+    #[arg(long, env = "MONGODB_URI", hide_env_values = true)]
+    pub mongodb_uri: Option<String>,
+    /// MongoDB: the database.
+    #[arg(long, env = "CHIRP_MONGODB_DATABASE", default_value = "chirp")]
+    pub mongodb_database: String,
+    /// The deadline of every MongoDB operation, in milliseconds: past it
+    /// a request gets 503 with Retry-After.
+    #[arg(long, env = "CHIRP_STORE_TIMEOUT_MS", default_value_t = 1000)]
+    pub store_timeout_ms: u64,
+    /// Add demo users and tweets to an empty store.
+    #[arg(long, env = "CHIRP_DEMO", action = ArgAction::Set, num_args = 0..=1,
+          default_value_t = false, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub demo: bool,
+    /// bcrypt cost of password hashes.
+    #[arg(long, env = "CHIRP_BCRYPT_COST", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(i64::from(BcryptCost::MIN_PRODUCTION)..=31))]
+    pub bcrypt_cost: u32,
+    /// This server's part of every id it makes (0 to 1023): each server
+    /// sharing a store needs its own [default: random].
+    #[arg(long, env = "CHIRP_NODE_ID",
+          value_parser = clap::value_parser!(u16).range(0..=i64::from(crate::domain::MAX_NODE)))]
+    pub node_id: Option<u16>,
+
+    /// Drop `Secure` from the session cookie (and HSTS), for plain-HTTP
+    /// local runs. Never in production.
+    #[arg(long, env = "CHIRP_INSECURE_COOKIES", action = ArgAction::Set, num_args = 0..=1,
+          default_value_t = false, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub insecure_cookies: bool,
+    /// How long a session lasts.
+    #[arg(long, env = "CHIRP_SESSION_TTL_HOURS", default_value_t = 336)]
+    pub session_ttl_hours: u64,
+    /// Login and sign-up attempts per client address: a burst...
+    #[arg(long, env = "CHIRP_AUTH_RATE_BURST", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub auth_rate_burst: u32,
+    /// ...then one more every this many seconds.
+    #[arg(long, env = "CHIRP_AUTH_RATE_REFILL_SECS", default_value_t = 6,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub auth_rate_refill_secs: u64,
+    /// Requests served at once; beyond it the server sheds load with 503s.
+    #[arg(long, env = "CHIRP_MAX_CONCURRENT_REQUESTS", default_value_t = 512,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_concurrent_requests: u64,
+    /// A request taking longer than this many seconds gets 503.
+    #[arg(long, env = "CHIRP_REQUEST_TIMEOUT_SECS", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_secs: u64,
+    /// Seconds a client has to send a request's headers; also how long an
+    /// idle keep-alive connection stays open (slowloris defence).
+    #[arg(long, env = "CHIRP_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_secs: u64,
+    /// Behind a reverse proxy: key rate limits on the address it appends
+    /// to X-Forwarded-For instead of the connection's.
+    #[arg(long, env = "CHIRP_TRUST_X_FORWARDED_FOR", action = ArgAction::Set, num_args = 0..=1,
+          default_value_t = false, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub trust_x_forwarded_for: bool,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{name}={value:?} is not valid: {reason}")]
-    Invalid {
-        name: &'static str,
-        value: String,
-        reason: String,
-    },
-    #[error("Leptos settings: {0}")]
-    Leptos(String),
-}
-
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// Where to listen: `CHIRP_ADDR`, else Leptos' `site-addr`.
-    pub addr: SocketAddr,
-    /// Site root, package dir and output name of the built front end.
-    pub leptos: LeptosOptions,
-    /// Cookie, rate-limit, timeout and concurrency settings of the API.
-    pub api: crate::http::settings::ApiConfig,
-    /// Which store, demo data, bcrypt cost (`CHIRP_STORE`, …).
-    pub storage: crate::store::StorageConfig,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("Leptos settings ({path}): {reason}")]
+    Leptos { path: String, reason: String },
 }
 
 impl Config {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        let mut leptos = leptos_options()?;
-        if let Some(addr) = var("CHIRP_ADDR") {
-            leptos.site_addr =
-                addr.parse()
-                    .map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
-                        name: "CHIRP_ADDR",
-                        value: addr.clone(),
-                        reason: e.to_string(),
-                    })?;
+    /// The defaults, as a server started with nothing set has them (the
+    /// environment still applies, as for the real binary).
+    pub fn from_env() -> Self {
+        Cli::parse_from(["chirp-server"]).config
+    }
+
+    /// The defaults with what tests need: plain-HTTP cookies, no rate
+    /// limit, the lowest bcrypt cost (hashing strength is not under test,
+    /// speed is welcome), and room for a slow test database.
+    pub fn for_tests() -> Self {
+        Self {
+            insecure_cookies: true,
+            auth_rate_burst: u32::MAX,
+            bcrypt_cost: 4,
+            store_timeout_ms: 30_000,
+            ..Self::from_env()
         }
-        Ok(Self {
-            addr: leptos.site_addr,
-            leptos,
-            api: crate::http::settings::ApiConfig::from_env()?,
-            storage: crate::store::StorageConfig::from_env()?,
-        })
+    }
+
+    /// cargo-leptos passes its settings as `LEPTOS_*` variables; a release
+    /// binary started on its own reads `Leptos.toml`, with the same
+    /// variables still overriding the file.
+    pub fn leptos_options(&self) -> Result<LeptosOptions, ConfigError> {
+        let path = self
+            .leptos_config
+            .exists()
+            .then(|| self.leptos_config.to_string_lossy());
+        let mut options = leptos::config::get_configuration(path.as_deref())
+            .map_err(|e| ConfigError::Leptos {
+                path: self.leptos_config.display().to_string(),
+                reason: e.to_string(),
+            })?
+            .leptos_options;
+        if let Some(addr) = self.addr {
+            options.site_addr = addr;
+        }
+        Ok(options)
+    }
+
+    pub fn mongo_settings(&self) -> Result<MongoSettings, ConfigError> {
+        let uri = self.mongodb_uri.clone().ok_or_else(|| {
+            ConfigError::Invalid("MONGODB_URI is required with CHIRP_STORE=mongodb".into())
+        })?;
+        Ok(self.mongo_settings_for(uri))
+    }
+
+    /// These settings for the deployment at `uri`.
+    pub fn mongo_settings_for(&self, uri: String) -> MongoSettings {
+        MongoSettings {
+            uri,
+            database: self.mongodb_database.clone(),
+            timeout: Duration::from_millis(self.store_timeout_ms),
+        }
+    }
+
+    /// Tests and benchmarks may go below the production floor.
+    pub fn bcrypt_cost(&self) -> BcryptCost {
+        BcryptCost::insecure_for_tests(self.bcrypt_cost)
+    }
+
+    pub fn session_ttl(&self) -> Duration {
+        Duration::from_secs(self.session_ttl_hours * 3600)
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_read_timeout_secs)
     }
 }
 
-/// cargo-leptos passes its settings as `LEPTOS_*` variables; a release binary
-/// started on its own reads `Leptos.toml` (path in `CHIRP_LEPTOS_CONFIG`), with
-/// the same variables still overriding the file.
-fn leptos_options() -> Result<LeptosOptions, ConfigError> {
-    let file = var("CHIRP_LEPTOS_CONFIG").unwrap_or_else(|| "Leptos.toml".into());
-    let path = Path::new(&file).exists().then_some(file.as_str());
-    leptos::config::get_configuration(path)
-        .map(|conf| conf.leptos_options)
-        .map_err(|e| ConfigError::Leptos(e.to_string()))
-}
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
 
-fn var(name: &str) -> Option<String> {
-    env::var(name).ok().filter(|v| !v.trim().is_empty())
+    use super::*;
+
+    /// `.env.example` lists every setting with its default: giving the
+    /// file's values as flags must change nothing.
+    #[test]
+    fn the_documented_defaults_are_the_defaults() {
+        let example = include_str!("../../.env.example");
+        let command = Cli::command();
+        let mut args = vec!["chirp-server".to_string()];
+        let mut documented = Vec::new();
+        for line in example.lines().map(str::trim) {
+            let Some((name, value)) = line.split_once('=') else {
+                continue;
+            };
+            let name = name.trim_start_matches('#').trim();
+            if line.starts_with('#') || name == "RUST_LOG" {
+                continue;
+            }
+            let arg = command
+                .get_arguments()
+                .find(|arg| arg.get_env().is_some_and(|env| env == name))
+                .unwrap_or_else(|| panic!("{name} in .env.example is no setting"));
+            documented.push(name.to_string());
+            args.push(format!("--{}={value}", arg.get_long().unwrap()));
+        }
+        let from_file = Cli::try_parse_from(&args).expect(".env.example parses");
+        assert_eq!(
+            format!("{:?}", from_file.config),
+            format!("{:?}", Cli::parse_from(["chirp-server"]).config)
+        );
+        for arg in command.get_arguments() {
+            if let Some(env) = arg.get_env() {
+                assert!(
+                    example.contains(&*env.to_string_lossy()),
+                    "{env:?} is not documented in .env.example"
+                );
+            }
+        }
+        assert!(documented.len() > 10);
+    }
+
+    #[test]
+    fn subcommands_parse() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args).map(|cli| cli.command);
+        assert_eq!(parse(&["chirp-server"]).unwrap(), None);
+        assert_eq!(
+            parse(&["chirp-server", "rebuild-read-models"]).unwrap(),
+            Some(Command::RebuildReadModels)
+        );
+        assert_eq!(
+            parse(&["chirp-server", "fill-tweets", "5", "2"]).unwrap(),
+            Some(Command::FillTweets {
+                tweets: 5,
+                users: 2
+            })
+        );
+        assert_eq!(
+            parse(&["chirp-server", "fill-tweets", "1000"]).unwrap(),
+            Some(Command::FillTweets {
+                tweets: 1000,
+                users: 8
+            })
+        );
+        assert!(parse(&["chirp-server", "fill-tweets"]).is_err());
+        assert!(parse(&["chirp-server", "fill-tweets", "many"]).is_err());
+        assert!(parse(&["chirp-server", "rebuild"]).is_err());
+        assert!(
+            parse(&["chirp-server", "--bcrypt-cost", "4"]).is_err(),
+            "below 12"
+        );
+    }
 }

@@ -14,9 +14,9 @@ use axum::{
 };
 
 use crate::{
-    domain::{DomainError, FieldError},
+    domain::user::DomainError,
+    passwords::HashError,
     store::{Conflict, StoreError},
-    users::UserError,
 };
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -89,6 +89,15 @@ impl Error {
         Self::Validation {
             message: format!("{field} is invalid"),
             details: BTreeMap::from([(field, vec![code])]),
+        }
+    }
+
+    /// A 422 naming `details`' fields.
+    pub fn invalid_fields(details: Details) -> Self {
+        let fields: Vec<&str> = details.keys().map(String::as_str).collect();
+        Self::Validation {
+            message: format!("invalid {}", fields.join(", ")),
+            details,
         }
     }
 
@@ -166,7 +175,8 @@ impl Error {
         }
     }
 
-    fn into_body(self) -> ErrorBody {
+    /// What a client reads: the one JSON shape (pages show the same).
+    pub fn into_body(self) -> ErrorBody {
         let code = self.code();
         let status = self.status();
         // A 5xx says what kind of failure it was, never why.
@@ -219,9 +229,10 @@ impl From<StoreError> for Error {
         match error {
             StoreError::Conflict(Conflict::UsernameTaken) => Self::taken("username"),
             StoreError::Conflict(Conflict::EmailTaken) => Self::taken("email"),
-            StoreError::Conflict(Conflict::StaleVersion { .. }) => Self::PreconditionFailed,
+            StoreError::Conflict(Conflict::StaleVersion) => Self::PreconditionFailed,
             StoreError::NotFound => Self::NotFound,
             StoreError::Unavailable(cause) => Self::Unavailable(cause),
+            error @ StoreError::Misconfigured(_) => Self::Unavailable(error.into()),
             error @ (StoreError::Conflict(Conflict::DuplicateId)
             | StoreError::Corrupt(_)
             | StoreError::Internal(_)) => Self::internal(error),
@@ -229,67 +240,57 @@ impl From<StoreError> for Error {
     }
 }
 
-impl From<UserError> for Error {
-    fn from(error: UserError) -> Self {
+impl From<DomainError> for Error {
+    fn from(error: DomainError) -> Self {
         match error {
-            UserError::Domain(DomainError::NotFound | DomainError::Deleted) => Self::NotFound,
-            UserError::Store(error) => error.into(),
-            error @ (UserError::Domain(DomainError::AlreadyRegistered) | UserError::Hash(_)) => {
-                Self::internal(error)
+            DomainError::NotFound => Self::NotFound,
+            DomainError::AlreadyRegistered => Self::internal(error),
+        }
+    }
+}
+
+impl From<HashError> for Error {
+    fn from(error: HashError) -> Self {
+        match error {
+            HashError::Busy => Self::Overloaded,
+            HashError::Failed(_) => Self::internal(error),
+        }
+    }
+}
+
+/// Parses several fields at once: a tuple of `(field name, parsed)` pairs
+/// becomes the tuple of values, or one 422 naming every field that failed
+/// (not just the first), so a form can mark them all.
+pub trait Fields {
+    type Values;
+    fn parsed(self) -> Result<Self::Values>;
+}
+
+macro_rules! fields_tuple {
+    ($($t:ident $v:ident),+) => {
+        impl<$($t),+> Fields for ($((&str, Result<$t, FieldCode>),)+) {
+            type Values = ($($t,)+);
+            fn parsed(self) -> Result<Self::Values> {
+                let ($($v,)+) = self;
+                let mut details = Details::new();
+                $(
+                    if let (field, Err(code)) = &$v {
+                        details.entry(field.to_string()).or_default().push(*code);
+                    }
+                )+
+                match ($($v.1,)+) {
+                    ($(Ok($v),)+) => Ok(($($v,)+)),
+                    _ => Err(Error::invalid_fields(details)),
+                }
             }
         }
-    }
+    };
 }
-
-/// The API's name for a domain validation failure.
-pub fn field_code(error: FieldError) -> FieldCode {
-    match error {
-        FieldError::Blank => FieldCode::Blank,
-        FieldError::TooShort => FieldCode::TooShort,
-        FieldError::TooLong => FieldCode::TooLong,
-        FieldError::InvalidCharacters => FieldCode::InvalidCharacters,
-        FieldError::InvalidFormat => FieldCode::InvalidFormat,
-    }
-}
-
-/// Parses several fields, collecting every failure, so one 422 names all
-/// the fields that need fixing rather than the first.
-#[derive(Debug, Default)]
-pub struct Validator {
-    details: Details,
-}
-
-impl Validator {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The parsed value, or `None` with the failure recorded under `field`.
-    pub fn check<T>(&mut self, field: &str, parsed: Result<T, FieldError>) -> Option<T> {
-        parsed
-            .map_err(|error| self.fail(field, field_code(error)))
-            .ok()
-    }
-
-    pub fn fail(&mut self, field: &str, code: FieldCode) {
-        self.details
-            .entry(field.to_string())
-            .or_default()
-            .push(code);
-    }
-
-    /// `Ok` if every field passed; otherwise one 422 naming them all.
-    pub fn finish(self) -> Result<()> {
-        if self.details.is_empty() {
-            return Ok(());
-        }
-        let fields: Vec<&str> = self.details.keys().map(String::as_str).collect();
-        Err(Error::Validation {
-            message: format!("invalid {}", fields.join(", ")),
-            details: self.details,
-        })
-    }
-}
+fields_tuple!(A a);
+fields_tuple!(A a, B b);
+fields_tuple!(A a, B b, C c);
+fields_tuple!(A a, B b, C c, D d);
+fields_tuple!(A a, B b, C c, D d, E e);
 
 #[cfg(test)]
 mod tests {
@@ -302,6 +303,21 @@ mod tests {
         assert!(!body.message.contains("secret"), "{}", body.message);
         let body = Error::Unavailable("mongodb://user:pw@host refused".into()).into_body();
         assert!(!body.message.contains("pw"), "{}", body.message);
+    }
+
+    #[test]
+    fn every_invalid_field_is_named_at_once() {
+        let both = (
+            ("username", Err::<(), _>(FieldCode::TooShort)),
+            ("email", Err::<(), _>(FieldCode::InvalidFormat)),
+            ("name", Ok(7)),
+        )
+            .parsed()
+            .unwrap_err()
+            .into_body();
+        assert_eq!(both.details.len(), 2);
+        assert_eq!(both.details["email"], vec![FieldCode::InvalidFormat]);
+        assert_eq!((("a", Ok(1)), ("b", Ok("x"))).parsed().unwrap(), (1, "x"));
     }
 
     #[test]

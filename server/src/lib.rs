@@ -1,68 +1,52 @@
-//! Chirp's server: the axum router with the server-rendered pages and the API.
+//! Chirp's server: the axum router with the server-rendered pages and the
+//! REST API, over services that hold the rules, over the stores.
 //!
-//! `main.rs` only wires configuration to [`serve`]; tests and benchmarks start
-//! the same router on port 0.
+//! `main.rs` only wires configuration to [`serve`]; tests and benchmarks
+//! start the same router on port 0.
 
-pub mod auth;
-pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod connections;
 pub mod domain;
 pub mod error;
-pub mod fill;
-pub mod http;
-pub mod pages;
+mod http;
+mod pages;
 pub mod passwords;
 pub mod seed;
+pub mod services;
 pub mod shutdown;
+mod state;
 pub mod store;
-pub mod users;
 
-use std::{future::Future, sync::Arc};
+use std::{any::Any, future::Future};
 
-use app::App;
-use axum::{extract::FromRef, Router};
-use leptos::prelude::LeptosOptions;
-use leptos_axum::generate_route_list;
+use axum::Router;
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
 
-/// Everything a request handler may need, shared by every request.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    /// The API's security settings and rate limiters.
-    pub api: Arc<http::settings::ApiState>,
-    pub store: store::Store,
-    /// The user use cases (register, update, delete, authenticate).
-    pub users: users::Users,
-}
+use crate::config::Config;
 
-impl AppState {
-    pub fn new(config: &config::Config, store: store::Store) -> Self {
-        let hasher = passwords::PasswordHasher::for_this_machine(config.storage.bcrypt_cost);
-        Self {
-            leptos_options: config.leptos.clone(),
-            api: http::settings::ApiState::new(config.api.clone()),
-            users: users::Users::new(store.clone(), hasher),
-            store,
-        }
-    }
-}
+pub use state::AppState;
 
-/// The whole application: API routes, Leptos pages, and the static site files.
+/// The whole application: the API, the pages and their forms, the site's
+/// files, inside the layers every request passes.
 pub fn router(state: AppState) -> Router {
-    let pages = generate_route_list(App);
     let app = Router::new()
         .merge(http::router())
-        .merge(pages::router(&state, pages))
+        .merge(pages::router())
         .with_state(state.clone());
-    // 5xx are not logged again here: a 500 is logged with its cause where it
-    // is made (`Error::Internal`), and logging every shed 503 at ERROR would
-    // spend the CPU an overload leaves on writing log lines.
-    let trace = TraceLayer::new_for_http()
-        .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG));
-    http::middleware::apply(app, &state.api.config).layer(trace)
+    let health = http::health().with_state(state.clone());
+    http::middleware::apply(app, health, &state.config)
+}
+
+/// `routes` inside the layers every request of the app passes (for tests
+/// of the layers themselves).
+pub fn layered(routes: Router, config: &Config) -> Router {
+    http::middleware::apply(routes, Router::new(), &std::sync::Arc::new(config.clone()))
+}
+
+/// The OpenAPI document of every API route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    http::openapi()
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
@@ -76,7 +60,15 @@ pub async fn serve_until(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The peer address (`ConnectInfo`) feeds the per-IP rate limits.
-    let header_read_timeout = state.api.config.header_read_timeout;
+    let header_read_timeout = state.config.header_read_timeout();
     connections::serve(listener, router(state), header_read_timeout, shutdown).await
+}
+
+/// The text of a caught panic, for the log.
+pub(crate) fn panic_message(panic: &(dyn Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "(no message)".into())
 }

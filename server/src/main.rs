@@ -1,8 +1,9 @@
 use std::process::ExitCode;
 
+use clap::Parser;
 use server::{
-    cli::{self, Command},
-    config::Config,
+    commands,
+    config::{Cli, Command},
 };
 use tracing_subscriber::EnvFilter;
 
@@ -12,36 +13,27 @@ async fn main() -> ExitCode {
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
     tracing_subscriber::fmt().with_env_filter(filter).init();
 
-    let config = match Config::from_env() {
-        Ok(config) => config,
-        Err(error) => {
-            tracing::error!(%error, "invalid configuration");
-            return ExitCode::FAILURE;
-        }
-    };
-    match Command::from_args(std::env::args().skip(1)) {
-        Ok(Command::Serve) => {}
-        Ok(Command::RebuildReadModels) => return cli::rebuild_read_models(&config).await,
-        Ok(Command::FillTweets { tweets, users }) => {
-            return cli::fill_tweets(&config, tweets, users).await
-        }
-        Err(usage) => {
-            eprintln!("{usage}");
-            return ExitCode::FAILURE;
+    let Cli { config, command } = Cli::parse();
+    match command.unwrap_or(Command::Serve) {
+        Command::Serve => {}
+        Command::RebuildReadModels => return commands::rebuild_read_models(&config).await,
+        Command::FillTweets { tweets, users } => {
+            return commands::fill_tweets(&config, tweets, users).await
         }
     }
-    let state = match cli::open_state(&config).await {
+    let state = match commands::open_state(&config).await {
         Ok(state) => state,
         Err(code) => return code,
     };
-    let listener = match server::connections::bind(config.addr) {
+    let addr = state.leptos_options.site_addr;
+    let listener = match server::connections::bind(addr) {
         Ok(listener) => listener,
         Err(error) => {
-            tracing::error!(%error, addr = %config.addr, "cannot listen");
+            tracing::error!(%error, %addr, "cannot listen");
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(addr = %config.addr, "Chirp is listening on http://{}", config.addr);
+    tracing::info!(%addr, "Chirp is listening on http://{addr}");
     match server::serve(listener, state).await {
         Ok(()) => {
             tracing::info!("stopped");

@@ -2,12 +2,15 @@
 //!
 //! A hash at cost 12 takes about a quarter of a second of CPU. Running it on
 //! the runtime's threads would stall every other request, so it runs in
-//! `spawn_blocking`; a semaphore bounds how many run at once, so a burst of
-//! sign-ups cannot take every core.
+//! `spawn_blocking`, and a semaphore bounds how many run at once so a burst
+//! of logins cannot take every core. The permit travels with the work onto
+//! the blocking thread: a request dropped mid-hash (timeout, disconnect)
+//! cannot release it while the hash still runs. Waiting for a permit is
+//! bounded too; past it the answer is "busy" (503), not a queue.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::Semaphore;
 
 use crate::domain::{Password, PasswordHash};
 
@@ -17,17 +20,10 @@ pub struct BcryptCost(u32);
 
 impl BcryptCost {
     pub const MIN_PRODUCTION: u32 = 12;
-    pub const DEFAULT: Self = Self(12);
-
-    /// `None` below 12 or above bcrypt's 31.
-    pub fn new(cost: u32) -> Option<Self> {
-        (Self::MIN_PRODUCTION..=31)
-            .contains(&cost)
-            .then_some(Self(cost))
-    }
 
     /// A fast cost (4..=31) for tests and benchmarks only, where hashing
-    /// strength is not what is being measured.
+    /// strength is not what is being measured. Production costs are
+    /// checked where the configuration is read.
     pub fn insecure_for_tests(cost: u32) -> Self {
         Self(cost.clamp(4, 31))
     }
@@ -38,14 +34,26 @@ impl BcryptCost {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed")]
-pub struct HashError(#[source] Box<dyn std::error::Error + Send + Sync>);
+pub enum HashError {
+    /// Every permit stayed taken for [`MAX_WAIT`]: try again shortly.
+    #[error("too many password checks at once")]
+    Busy,
+    #[error("password hashing failed")]
+    Failed(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// How long a request waits for a hashing permit.
+const MAX_WAIT: Duration = Duration::from_secs(2);
 
 #[derive(Clone)]
 pub struct PasswordHasher {
     cost: BcryptCost,
     permits: Arc<Semaphore>,
-    dummy: Arc<OnceCell<PasswordHash>>,
+    max_wait: Duration,
+    /// Verified against when the user does not exist; made at start-up at
+    /// the configured cost, so the first unknown-user login after a
+    /// restart takes no longer than the next.
+    dummy: PasswordHash,
 }
 
 impl std::fmt::Debug for PasswordHasher {
@@ -57,12 +65,19 @@ impl std::fmt::Debug for PasswordHasher {
 }
 
 impl PasswordHasher {
-    /// `max_concurrent` hashes at once: about the number of cores.
+    /// `max_concurrent` hashes at once: about the number of cores. Blocks
+    /// for one hash (the dummy).
     pub fn new(cost: BcryptCost, max_concurrent: usize) -> Self {
+        // A random secret: the dummy hash must match nothing anyone types.
+        let secret: [u8; 16] = rand::random();
+        let dummy = bcrypt::hash(hex::encode(secret), cost.get())
+            .map(PasswordHash::from_stored)
+            .expect("bcrypt hashes a 32-byte secret at a valid cost");
         Self {
             cost,
             permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
-            dummy: Arc::new(OnceCell::new()),
+            max_wait: MAX_WAIT,
+            dummy,
         }
     }
 
@@ -73,10 +88,6 @@ impl PasswordHasher {
         Self::new(cost, cores)
     }
 
-    pub fn cost(&self) -> BcryptCost {
-        self.cost
-    }
-
     pub async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
         let secret = password.expose_secret().to_owned();
         let cost = self.cost.get();
@@ -85,54 +96,48 @@ impl PasswordHasher {
     }
 
     /// Whether `password` matches `hash`. A malformed hash never matches.
-    pub async fn verify(&self, password: &Password, hash: &PasswordHash) -> bool {
+    pub async fn verify(
+        &self,
+        password: &Password,
+        hash: &PasswordHash,
+    ) -> Result<bool, HashError> {
         let secret = password.expose_secret().to_owned();
         let hash = hash.expose_for_storage().to_owned();
-        self.blocking(move || bcrypt::verify(secret, &hash))
-            .await
-            .unwrap_or(false)
+        match self.blocking(move || bcrypt::verify(secret, &hash)).await {
+            Err(HashError::Failed(_)) => Ok(false),
+            other => other,
+        }
     }
 
     /// Spends the time of one verification and answers `false`. Login calls
     /// it when the user does not exist, so an unknown name and a wrong
     /// password take the same time and cannot be told apart.
-    pub async fn verify_dummy(&self, password: &Password) -> bool {
-        let dummy = match self
-            .dummy
-            .get_or_try_init(|| async {
-                // A random secret: the dummy hash must match nothing.
-                let secret: [u8; 16] = rand::random();
-                let secret = Password::parse(&format!("{secret:02x?}"))
-                    .expect("a 16-byte hex dump is a valid password");
-                self.hash(&secret).await
-            })
-            .await
-        {
-            Ok(dummy) => dummy.clone(),
-            Err(_) => return false,
-        };
-        let _ = self.verify(password, &dummy).await;
-        false
+    pub async fn verify_dummy(&self, password: &Password) -> Result<bool, HashError> {
+        self.verify(password, &self.dummy).await.map(|_| false)
     }
 
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> Result<T, bcrypt::BcryptError> + Send + 'static,
     ) -> Result<T, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
+        let permit = tokio::time::timeout(self.max_wait, self.permits.clone().acquire_owned())
             .await
-            .map_err(|e| HashError(e.into()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| HashError(e.into()))?
-            .map_err(|e| HashError(e.into()))
+            .map_err(|_| HashError::Busy)?
+            .map_err(|e| HashError::Failed(e.into()))?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| HashError::Failed(e.into()))?
+        .map_err(|e| HashError::Failed(e.into()))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Instant;
+
     use super::*;
 
     fn hasher() -> PasswordHasher {
@@ -145,32 +150,53 @@ mod tests {
         let password = Password::parse("correct horse").unwrap();
         let hash = hasher.hash(&password).await.unwrap();
         assert!(hash.expose_for_storage().starts_with("$2b$04$"));
-        assert!(hasher.verify(&password, &hash).await);
-        assert!(
-            !hasher
-                .verify(&Password::parse("wrong horse").unwrap(), &hash)
-                .await
-        );
-        assert!(
-            !hasher
-                .verify(&password, &PasswordHash::from_stored("garbage"))
-                .await
-        );
+        assert!(hasher.verify(&password, &hash).await.unwrap());
+        let wrong = Password::parse("wrong horse").unwrap();
+        assert!(!hasher.verify(&wrong, &hash).await.unwrap());
+        let garbage = PasswordHash::from_stored("garbage");
+        assert!(!hasher.verify(&password, &garbage).await.unwrap());
     }
 
     #[tokio::test]
     async fn the_dummy_never_matches() {
+        let anything = Password::parse("anything at all").unwrap();
+        assert!(!hasher().verify_dummy(&anything).await.unwrap());
+    }
+
+    /// A caller that gives up mid-hash does not free its permit while the
+    /// hash runs on: the next caller waits for the hash to end.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_abandoned_hash_keeps_its_permit_until_it_ends() {
+        let hasher = PasswordHasher::new(BcryptCost::insecure_for_tests(12), 1);
+        let password = Password::parse("correct horse").unwrap();
+        let abandoned = {
+            let hasher = hasher.clone();
+            let password = Password::parse("correct horse").unwrap();
+            tokio::spawn(async move { hasher.hash(&password).await })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        abandoned.abort();
+        let started = Instant::now();
+        let second = PasswordHasher {
+            cost: BcryptCost::insecure_for_tests(4),
+            ..hasher.clone()
+        };
+        second.hash(&password).await.unwrap();
         assert!(
-            !hasher()
-                .verify_dummy(&Password::parse("anything at all").unwrap())
-                .await
+            started.elapsed() > Duration::from_millis(50),
+            "the second hash started before the first ended: {:?}",
+            started.elapsed()
         );
     }
 
-    #[test]
-    fn production_costs_start_at_twelve() {
-        assert_eq!(BcryptCost::new(11), None);
-        assert_eq!(BcryptCost::new(12), Some(BcryptCost::DEFAULT));
-        assert_eq!(BcryptCost::new(32), None);
+    #[tokio::test]
+    async fn waiting_for_a_permit_is_bounded() {
+        let hasher = PasswordHasher {
+            max_wait: Duration::from_millis(50),
+            ..hasher()
+        };
+        let _all = hasher.permits.clone().acquire_many_owned(2).await.unwrap();
+        let password = Password::parse("correct horse").unwrap();
+        assert!(matches!(hasher.hash(&password).await, Err(HashError::Busy)));
     }
 }

@@ -2,10 +2,13 @@
 //! store and, only when asked (`CHIRP_DEMO=1`), a few demo users and tweets.
 //! There is never a fixed default account otherwise.
 
+use app::api::SignUp;
+
 use crate::{
-    domain::{DisplayName, Email, Id, Password, Timestamp, Tweet, TweetBody, Username},
-    store::{ApiRelease, Limit, Page, Store, StoreResult},
-    users::{Registration, UserError, Users},
+    domain::{Timestamp, Tweet, TweetBody},
+    error::Result,
+    store::{ApiRelease, Limit, Page, Store},
+    AppState,
 };
 
 /// The original `apirelease` collection, as its clients read it from
@@ -32,10 +35,11 @@ pub fn original_releases(buildtime: Timestamp) -> Vec<ApiRelease> {
 }
 
 /// Adds the release records if there are none. Safe to run at every start.
-pub async fn releases(store: &Store) -> StoreResult<()> {
-    if store.releases.list().await?.is_empty() {
+pub async fn releases(store: &Store) -> Result<()> {
+    let releases = &store.releases;
+    if releases.list().await?.is_empty() {
         for release in original_releases(Timestamp::now()) {
-            store.releases.insert(&release).await?;
+            releases.insert(&release).await?;
         }
         tracing::info!("created the API release records");
     }
@@ -57,42 +61,40 @@ const DEMO_TWEETS: &[(usize, &str)] = &[
 
 /// Demo users (each one's password is `<username>-demo-password`, as the
 /// README says) and tweets, only on a store without users.
-pub async fn demo(store: &Store, users: &Users) -> Result<(), UserError> {
-    if !store
-        .users
-        .list(Page::first(Limit::clamped(1)))
+pub async fn demo(state: &AppState) -> Result<()> {
+    if !state
+        .accounts
+        .list(Page::first(Limit::DEFAULT))
         .await?
         .is_empty()
     {
         return Ok(());
     }
+    tracing::warn!(
+        "CHIRP_DEMO is on: adding demo accounts whose passwords are published in the README; \
+         never run a public instance like this"
+    );
     let mut ids = Vec::new();
     for (username, name, email) in DEMO_USERS {
-        let password = format!("{username}-demo-password");
-        let user = users
-            .register(Registration {
-                username: Username::parse(username).expect("demo usernames are valid"),
-                email: Email::parse(email).expect("demo emails are valid"),
-                name: DisplayName::parse(name).expect("demo names are valid"),
-                password: Password::parse(&password).expect("demo passwords are valid"),
+        let user = state
+            .accounts
+            .register(&SignUp {
+                username: username.to_string(),
+                email: email.to_string(),
+                name: Some(name.to_string()),
+                password: format!("{username}-demo-password"),
             })
             .await?;
         ids.push(user.id);
     }
     for (author, body) in DEMO_TWEETS {
-        store
+        let body = TweetBody::parse(body).expect("demo tweets are valid");
+        state
+            .store
             .tweets
-            .insert(&Tweet {
-                id: Id::generate(),
-                author_id: ids[*author],
-                body: TweetBody::parse(body).expect("demo tweets are valid"),
-                created_at: Timestamp::now(),
-            })
+            .insert(&Tweet::new(ids[*author], body))
             .await?;
     }
-    tracing::info!(
-        users = DEMO_USERS.len(),
-        "CHIRP_DEMO: created demo users and tweets"
-    );
+    tracing::info!(users = DEMO_USERS.len(), "created demo users and tweets");
     Ok(())
 }

@@ -165,6 +165,19 @@ impl FieldCode {
     }
 }
 
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A field's code is also why the server's parsers refused a value.
+impl std::fmt::Display for FieldCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 // The codes are read by hand rather than derived: serde's derived enum
 // visitor costs the browser's WASM several times this one string lookup,
 // for each enum. A code this build does not know reads as `Unknown`.

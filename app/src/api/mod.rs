@@ -17,6 +17,9 @@ pub const SESSION_COOKIE: &str = "chirp_session";
 
 /// Longest tweet, counted by [`tweet_length`].
 pub const TWEET_MAX_CHARS: usize = 280;
+/// A tweet's bound in UTF-8 bytes: 280 skin-toned emoji (8 bytes each) fit,
+/// a "one-character" letter carrying thousands of combining marks does not.
+pub const TWEET_MAX_BYTES: usize = 8 * TWEET_MAX_CHARS;
 
 /// How the server counts a tweet's length: extended grapheme clusters of the
 /// trimmed body, so "👍🏽" or "é" written with a combining accent count as one

@@ -4,51 +4,11 @@
 //! `from_stored` rebuilds a value a store wrote after it was parsed, so
 //! tightening a rule later cannot make existing users unreadable.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-use super::FieldError;
+use app::api::FieldCode;
 
-macro_rules! string_newtype {
-    ($name:ident) => {
-        impl $name {
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-
-            /// A value that was valid when it was stored.
-            pub fn from_stored(value: impl Into<String>) -> Self {
-                Self(value.into())
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = FieldError;
-            fn try_from(value: String) -> Result<Self, FieldError> {
-                Self::parse(&value)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(value: $name) -> String {
-                value.0
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-    };
-}
+use super::{string_newtype, text};
 
 /// 3–30 ASCII letters, digits or underscores. Unique regardless of case:
 /// stores index [`Username::key`], and keep the spelling the user chose.
@@ -61,17 +21,17 @@ impl Username {
     pub const MIN_CHARS: usize = 3;
     pub const MAX_CHARS: usize = 30;
 
-    pub fn parse(input: &str) -> Result<Self, FieldError> {
+    pub fn parse(input: &str) -> Result<Self, FieldCode> {
         if input.is_empty() {
-            return Err(FieldError::Blank);
+            return Err(FieldCode::Blank);
         }
         if !input.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(FieldError::InvalidCharacters);
+            return Err(FieldCode::InvalidCharacters);
         }
         // All ASCII from here, so bytes are characters.
         match input.len() {
-            n if n < Self::MIN_CHARS => Err(FieldError::TooShort),
-            n if n > Self::MAX_CHARS => Err(FieldError::TooLong),
+            n if n < Self::MIN_CHARS => Err(FieldCode::TooShort),
+            n if n > Self::MAX_CHARS => Err(FieldCode::TooLong),
             _ => Ok(Self(input.to_owned())),
         }
     }
@@ -92,19 +52,19 @@ string_newtype!(Email);
 impl Email {
     pub const MAX_CHARS: usize = 254;
 
-    pub fn parse(input: &str) -> Result<Self, FieldError> {
+    pub fn parse(input: &str) -> Result<Self, FieldCode> {
         let email = input.trim();
         if email.is_empty() {
-            return Err(FieldError::Blank);
+            return Err(FieldCode::Blank);
         }
         if email.chars().count() > Self::MAX_CHARS {
-            return Err(FieldError::TooLong);
+            return Err(FieldCode::TooLong);
         }
         if email.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err(FieldError::InvalidCharacters);
+            return Err(FieldCode::InvalidCharacters);
         }
         let Some((local, domain)) = email.rsplit_once('@') else {
-            return Err(FieldError::InvalidFormat);
+            return Err(FieldCode::InvalidFormat);
         };
         let domain_ok = !domain.contains('@')
             && domain.contains('.')
@@ -112,7 +72,7 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains("..");
         if local.is_empty() || local.contains('@') || local.chars().count() > 64 || !domain_ok {
-            return Err(FieldError::InvalidFormat);
+            return Err(FieldCode::InvalidFormat);
         }
         Ok(Self(email.to_owned()))
     }
@@ -124,35 +84,25 @@ impl Email {
     }
 }
 
-/// The name shown next to the username: trimmed, 1–50 characters, no control
-/// characters and no bidi overrides or isolates. Right-to-left scripts are
-/// welcome; the override characters only serve to make a name display as
-/// something else ("\u{202E}nimda" shows as "admin").
+/// The name shown next to the username: trimmed, 1–50 characters on one
+/// line, with something visible in it and no bidi controls. Right-to-left
+/// scripts are welcome; the override characters only serve to make a name
+/// display as something else ("\u{202E}nimda" shows as "admin").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DisplayName(String);
 string_newtype!(DisplayName);
 
-/// U+202A–U+202E (embeddings, overrides) and U+2066–U+2069 (isolates).
-fn is_bidi_override(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
 impl DisplayName {
     pub const MAX_CHARS: usize = 50;
+    const RULES: text::Rules = text::Rules {
+        max_chars: Self::MAX_CHARS,
+        max_bytes: 4 * Self::MAX_CHARS,
+        multiline: false,
+    };
 
-    pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let name = input.trim();
-        if name.is_empty() {
-            return Err(FieldError::Blank);
-        }
-        if name.chars().any(|c| c.is_control() || is_bidi_override(c)) {
-            return Err(FieldError::InvalidCharacters);
-        }
-        if name.chars().count() > Self::MAX_CHARS {
-            return Err(FieldError::TooLong);
-        }
-        Ok(Self(name.to_owned()))
+    pub fn parse(input: &str) -> Result<Self, FieldCode> {
+        text::clean(input, Self::RULES).map(Self)
     }
 }
 
@@ -164,19 +114,19 @@ mod tests {
 
     #[test]
     fn usernames_follow_the_rules_with_precise_codes() {
-        assert_eq!(Username::parse("").unwrap_err(), FieldError::Blank);
-        assert_eq!(Username::parse("ab").unwrap_err(), FieldError::TooShort);
+        assert_eq!(Username::parse("").unwrap_err(), FieldCode::Blank);
+        assert_eq!(Username::parse("ab").unwrap_err(), FieldCode::TooShort);
         assert_eq!(
             Username::parse(&"a".repeat(31)).unwrap_err(),
-            FieldError::TooLong
+            FieldCode::TooLong
         );
         assert_eq!(
             Username::parse("bad name").unwrap_err(),
-            FieldError::InvalidCharacters
+            FieldCode::InvalidCharacters
         );
         assert_eq!(
             Username::parse("émile").unwrap_err(),
-            FieldError::InvalidCharacters
+            FieldCode::InvalidCharacters
         );
         assert_eq!(Username::parse("Ada_1815").unwrap().as_str(), "Ada_1815");
         assert_eq!(Username::parse("Ada_1815").unwrap().key(), "ada_1815");
@@ -185,26 +135,26 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_need_a_local_part_and_a_dotted_domain() {
-        assert_eq!(Email::parse("  ").unwrap_err(), FieldError::Blank);
+        assert_eq!(Email::parse("  ").unwrap_err(), FieldCode::Blank);
         assert_eq!(
             Email::parse("ada.example.com").unwrap_err(),
-            FieldError::InvalidFormat
+            FieldCode::InvalidFormat
         );
         assert_eq!(
             Email::parse("@example.com").unwrap_err(),
-            FieldError::InvalidFormat
+            FieldCode::InvalidFormat
         );
         assert_eq!(
             Email::parse("ada@localhost").unwrap_err(),
-            FieldError::InvalidFormat
+            FieldCode::InvalidFormat
         );
         assert_eq!(
             Email::parse("a@b@c.io").unwrap_err(),
-            FieldError::InvalidFormat
+            FieldCode::InvalidFormat
         );
         assert_eq!(
             Email::parse("ada lovelace@example.com").unwrap_err(),
-            FieldError::InvalidCharacters
+            FieldCode::InvalidCharacters
         );
         let email = Email::parse(" Ada@Example.com ").unwrap();
         assert_eq!(email.as_str(), "Ada@Example.com");
@@ -213,14 +163,14 @@ mod tests {
 
     #[test]
     fn display_names_are_trimmed_and_at_most_fifty_characters() {
-        assert_eq!(DisplayName::parse(" \t").unwrap_err(), FieldError::Blank);
+        assert_eq!(DisplayName::parse(" \t").unwrap_err(), FieldCode::Blank);
         assert_eq!(
             DisplayName::parse("a\u{7}b").unwrap_err(),
-            FieldError::InvalidCharacters
+            FieldCode::InvalidCharacters
         );
         assert_eq!(
             DisplayName::parse(&"é".repeat(51)).unwrap_err(),
-            FieldError::TooLong
+            FieldCode::TooLong
         );
         assert_eq!(
             DisplayName::parse(&"é".repeat(50))
@@ -229,6 +179,11 @@ mod tests {
                 .chars()
                 .count(),
             50
+        );
+        assert_eq!(
+            DisplayName::parse("\u{3164}\u{200B}").unwrap_err(),
+            FieldCode::Blank,
+            "invisible only"
         );
         assert_eq!(
             DisplayName::parse("  Ada Lovelace ").unwrap().as_str(),
@@ -245,7 +200,7 @@ mod tests {
         for spoof in ["\u{202E}nimda", "ad\u{2067}min", "a\u{202A}b"] {
             assert_eq!(
                 DisplayName::parse(spoof).unwrap_err(),
-                FieldError::InvalidCharacters,
+                FieldCode::InvalidCharacters,
                 "{spoof:?}"
             );
         }
@@ -291,7 +246,7 @@ mod tests {
         #[test]
         fn display_name_parser_never_panics_and_round_trips(input in any::<String>()) {
             if let Ok(name) = DisplayName::parse(&input) {
-                prop_assert!(name.as_str().chars().count() <= DisplayName::MAX_CHARS);
+                prop_assert!(app::api::tweet_length(name.as_str()) <= DisplayName::MAX_CHARS);
                 prop_assert_eq!(DisplayName::parse(name.as_str()), Ok(name));
             }
         }

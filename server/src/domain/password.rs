@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use super::FieldError;
+use app::api::FieldCode;
 
 /// A password as typed: at least 8 characters and at most 72 bytes, because
 /// bcrypt reads only 72 bytes and a silently shortened password is weaker than
@@ -17,15 +17,15 @@ impl Password {
     pub const MIN_CHARS: usize = 8;
     pub const MAX_BYTES: usize = 72;
 
-    pub fn parse(input: &str) -> Result<Self, FieldError> {
+    pub fn parse(input: &str) -> Result<Self, FieldCode> {
         if input.is_empty() {
-            return Err(FieldError::Blank);
+            return Err(FieldCode::Blank);
         }
         if input.len() > Self::MAX_BYTES {
-            return Err(FieldError::TooLong);
+            return Err(FieldCode::TooLong);
         }
         if input.chars().count() < Self::MIN_CHARS {
-            return Err(FieldError::TooShort);
+            return Err(FieldCode::TooShort);
         }
         Ok(Self(input.to_owned()))
     }
@@ -72,18 +72,18 @@ mod tests {
 
     #[test]
     fn passwords_need_eight_characters_and_fit_in_72_bytes() {
-        assert_eq!(Password::parse("").unwrap_err(), FieldError::Blank);
-        assert_eq!(Password::parse("short").unwrap_err(), FieldError::TooShort);
+        assert_eq!(Password::parse("").unwrap_err(), FieldCode::Blank);
+        assert_eq!(Password::parse("short").unwrap_err(), FieldCode::TooShort);
         assert!(Password::parse("eight ch").is_ok());
         assert!(Password::parse(&"x".repeat(72)).is_ok());
         assert_eq!(
             Password::parse(&"x".repeat(73)).unwrap_err(),
-            FieldError::TooLong
+            FieldCode::TooLong
         );
         // 25 three-byte characters: few characters, too many bytes for bcrypt.
         assert_eq!(
             Password::parse(&"€".repeat(25)).unwrap_err(),
-            FieldError::TooLong
+            FieldCode::TooLong
         );
     }
 

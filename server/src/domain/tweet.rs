@@ -1,11 +1,9 @@
 //! Tweets: a body of at most 280 characters as people count them.
 
-use std::fmt;
-
+use app::api::{FieldCode, TWEET_MAX_BYTES, TWEET_MAX_CHARS};
 use serde::{Deserialize, Serialize};
-use unicode_segmentation::UnicodeSegmentation;
 
-use super::{FieldError, Id, Timestamp};
+use super::{string_newtype, text, Id, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tweet {
@@ -15,63 +13,36 @@ pub struct Tweet {
     pub created_at: Timestamp,
 }
 
-/// Trimmed text of 1–280 grapheme clusters (so "👍🏽" or "é" written with a
-/// combining accent count as one), without control characters other than
-/// newline. Form posts send newlines as CRLF; they are stored as LF.
+impl Tweet {
+    /// A tweet written now: a fresh id, the clock's time.
+    pub fn new(author_id: Id, body: TweetBody) -> Self {
+        Self {
+            id: Id::generate(),
+            author_id,
+            body,
+            created_at: Timestamp::now(),
+        }
+    }
+}
+
+/// Trimmed text of 1–280 characters as people count them (grapheme
+/// clusters, so "👍🏽" or "é" written with a combining accent count as one),
+/// under the rules all text shares (`text::clean`): newlines allowed, no
+/// other control or bidi characters, something visible, a byte bound.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct TweetBody(String);
+string_newtype!(TweetBody);
 
 impl TweetBody {
-    /// Served to the client so its counter and the server agree.
-    pub const MAX_GRAPHEMES: usize = 280;
+    const RULES: text::Rules = text::Rules {
+        max_chars: TWEET_MAX_CHARS,
+        max_bytes: TWEET_MAX_BYTES,
+        multiline: true,
+    };
 
-    pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let body = input.replace("\r\n", "\n");
-        let body = body.trim();
-        if body.is_empty() {
-            return Err(FieldError::Blank);
-        }
-        if body.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(FieldError::InvalidCharacters);
-        }
-        if Self::length(body) > Self::MAX_GRAPHEMES {
-            return Err(FieldError::TooLong);
-        }
-        Ok(Self(body.to_owned()))
-    }
-
-    /// The length the limit applies to.
-    pub fn length(text: &str) -> usize {
-        text.graphemes(true).count()
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// A body that was valid when it was stored.
-    pub fn from_stored(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-}
-
-impl fmt::Display for TweetBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for TweetBody {
-    type Error = FieldError;
-    fn try_from(value: String) -> Result<Self, FieldError> {
-        Self::parse(&value)
-    }
-}
-
-impl From<TweetBody> for String {
-    fn from(value: TweetBody) -> String {
-        value.0
+    pub fn parse(input: &str) -> Result<Self, FieldCode> {
+        text::clean(input, Self::RULES).map(Self)
     }
 }
 
@@ -83,7 +54,7 @@ mod tests {
 
     #[test]
     fn bodies_count_grapheme_clusters_after_trimming() {
-        assert_eq!(TweetBody::parse("  \n ").unwrap_err(), FieldError::Blank);
+        assert_eq!(TweetBody::parse("  \n ").unwrap_err(), FieldCode::Blank);
         assert_eq!(TweetBody::parse("  hi  ").unwrap().as_str(), "hi");
         let thumbs = "👍🏽".repeat(280);
         assert!(
@@ -92,7 +63,7 @@ mod tests {
         );
         assert_eq!(
             TweetBody::parse(&format!("{thumbs}!")).unwrap_err(),
-            FieldError::TooLong
+            FieldCode::TooLong
         );
         let accented = "e\u{301}".repeat(280);
         assert!(TweetBody::parse(&accented).is_ok());
@@ -106,11 +77,35 @@ mod tests {
         );
         assert_eq!(
             TweetBody::parse("tab\there").unwrap_err(),
-            FieldError::InvalidCharacters
+            FieldCode::InvalidCharacters
         );
         assert_eq!(
             TweetBody::parse("bell\u{7}").unwrap_err(),
-            FieldError::InvalidCharacters
+            FieldCode::InvalidCharacters
+        );
+    }
+
+    #[test]
+    fn zalgo_invisible_and_bidi_spoofs_are_not_tweets() {
+        // One letter and 5,000 combining marks: one "character", 10 KB.
+        let zalgo = format!("Z{}", "\u{301}".repeat(5000));
+        assert_eq!(
+            TweetBody::parse(&zalgo).unwrap_err(),
+            FieldCode::TooLong,
+            "over the byte bound"
+        );
+        assert_eq!(
+            TweetBody::parse(&format!("Z{}", "\u{301}".repeat(40))).unwrap_err(),
+            FieldCode::InvalidCharacters,
+            "within it, still not writing"
+        );
+        assert_eq!(
+            TweetBody::parse("\u{200B}\u{200B}").unwrap_err(),
+            FieldCode::Blank
+        );
+        assert_eq!(
+            TweetBody::parse("see \u{202E}gpj.exe").unwrap_err(),
+            FieldCode::InvalidCharacters
         );
     }
 
@@ -118,7 +113,7 @@ mod tests {
         #[test]
         fn parser_never_panics_and_accepted_bodies_round_trip(input in any::<String>()) {
             if let Ok(body) = TweetBody::parse(&input) {
-                prop_assert!(TweetBody::length(body.as_str()) <= TweetBody::MAX_GRAPHEMES);
+                prop_assert!(app::api::tweet_length(body.as_str()) <= TWEET_MAX_CHARS);
                 prop_assert_eq!(TweetBody::parse(body.as_str()), Ok(body));
             }
         }

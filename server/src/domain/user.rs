@@ -1,9 +1,12 @@
 //! The User aggregate, event-sourced.
 //!
-//! [`decide`] turns a command into events and [`apply`] folds an event into
-//! the state. Both are pure: the password is hashed and the clock read before
-//! a command is built, so the same history and command always give the same
-//! events.
+//! [`decide`] turns a command into events; [`apply`] folds one event into
+//! the state. The state is the users read model's row ([`User`]), which the
+//! store writes in the same transaction as the events and which carries the
+//! stream's version, so a command is decided from that row rather than by
+//! replaying the stream; [`replay`] serves rebuilds and audits, and the
+//! same [`apply`] projects live appends and rebuilds alike. Both are pure:
+//! the password is hashed and the clock read before a command is built.
 
 use std::fmt;
 
@@ -40,41 +43,38 @@ impl fmt::Display for Version {
     }
 }
 
+/// A live user: the aggregate's state and the users read model's row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UserCommand {
-    Register(RegisterUser),
-    UpdateProfile(UpdateProfile),
-    ChangePassword(ChangePassword),
-    Delete(DeleteUser),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegisterUser {
-    pub user_id: Id,
+pub struct User {
+    pub id: Id,
     pub username: Username,
     pub email: Email,
     pub name: DisplayName,
     pub password_hash: PasswordHash,
-    pub at: Timestamp,
-}
-
-/// Fields left `None` stay as they are.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdateProfile {
-    pub name: Option<DisplayName>,
-    pub email: Option<Email>,
-    pub at: Timestamp,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangePassword {
-    pub password_hash: PasswordHash,
-    pub at: Timestamp,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// How many events the stream holds: what the next append expects.
+    pub version: Version,
+    /// The version at which what the API shows of the user last changed: the
+    /// user's `ETag`. A login changes nothing shown and leaves it.
+    pub revision: Version,
+    /// The version of the last password change (or of the registration). A
+    /// session carries the one it was issued under and is void once this
+    /// moves on, so no session outlives the password it was opened with.
+    pub credentials: Version,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteUser {
-    pub at: Timestamp,
+pub enum UserCommand {
+    Register(UserRegistered),
+    /// Name and e-mail changes and a new password, decided together and
+    /// appended as one.
+    Update {
+        profile: ProfileUpdated,
+        password: Option<PasswordHash>,
+    },
+    LogIn(LoggedIn),
+    Delete(UserDeleted),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +82,7 @@ pub enum UserEvent {
     UserRegistered(UserRegistered),
     ProfileUpdated(ProfileUpdated),
     PasswordChanged(PasswordChanged),
+    LoggedIn(LoggedIn),
     UserDeleted(UserDeleted),
 }
 
@@ -95,7 +96,8 @@ pub struct UserRegistered {
     pub at: Timestamp,
 }
 
-/// Only the fields that changed are `Some`.
+/// As an event, only the fields that changed are `Some`; as a command, the
+/// fields to set (set to what they already are, they change nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileUpdated {
     pub name: Option<DisplayName>,
@@ -110,17 +112,23 @@ pub struct PasswordChanged {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedIn {
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserDeleted {
     pub at: Timestamp,
 }
 
 impl UserEvent {
-    /// The stable name stored with the event.
+    /// The stable name stored and published with the event.
     pub const fn kind(&self) -> &'static str {
         match self {
             Self::UserRegistered(_) => "user_registered",
             Self::ProfileUpdated(_) => "profile_updated",
             Self::PasswordChanged(_) => "password_changed",
+            Self::LoggedIn(_) => "logged_in",
             Self::UserDeleted(_) => "user_deleted",
         }
     }
@@ -130,95 +138,65 @@ impl UserEvent {
             Self::UserRegistered(e) => e.at,
             Self::ProfileUpdated(e) => e.at,
             Self::PasswordChanged(e) => e.at,
+            Self::LoggedIn(e) => e.at,
             Self::UserDeleted(e) => e.at,
         }
     }
 }
 
-/// What the history of one user stream adds up to.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum UserState {
-    /// No events yet: only registration is possible.
-    #[default]
-    New,
-    Active(ActiveUser),
-    /// Deleted users accept no further commands, ever.
-    Deleted {
-        id: Id,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActiveUser {
-    pub id: Id,
-    pub username: Username,
-    pub email: Email,
-    pub name: DisplayName,
-    pub password_hash: PasswordHash,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {
+    /// Never registered, or deleted: a deleted user accepts no command.
     #[error("no such user")]
     NotFound,
     #[error("this user is already registered")]
     AlreadyRegistered,
-    #[error("this user was deleted")]
-    Deleted,
 }
 
-/// Decides which events a command causes. An empty list means the command
-/// changes nothing (e.g. a profile update to the current values).
-pub fn decide(state: &UserState, command: UserCommand) -> Result<Vec<UserEvent>, DomainError> {
+/// Decides which events `command` causes for the user in `state` (`None`:
+/// no live user). An empty list means the command changes nothing (an
+/// update to the current values).
+pub fn decide(state: Option<&User>, command: UserCommand) -> Result<Vec<UserEvent>, DomainError> {
     let user = match (state, command) {
-        (UserState::New, UserCommand::Register(c)) => {
-            return Ok(vec![UserEvent::UserRegistered(UserRegistered {
-                user_id: c.user_id,
-                username: c.username,
-                email: c.email,
-                name: c.name,
-                password_hash: c.password_hash,
-                at: c.at,
-            })]);
+        (None, UserCommand::Register(registered)) => {
+            return Ok(vec![UserEvent::UserRegistered(registered)])
         }
-        (UserState::New, _) => return Err(DomainError::NotFound),
-        (UserState::Deleted { .. }, _) => return Err(DomainError::Deleted),
-        (UserState::Active(_), UserCommand::Register(_)) => {
-            return Err(DomainError::AlreadyRegistered)
-        }
-        (UserState::Active(user), command) => (user, command),
+        (Some(_), UserCommand::Register(_)) => return Err(DomainError::AlreadyRegistered),
+        (None, _) => return Err(DomainError::NotFound),
+        (Some(user), command) => (user, command),
     };
     Ok(match user {
-        (user, UserCommand::UpdateProfile(c)) => {
-            let name = c.name.filter(|name| *name != user.name);
-            let email = c.email.filter(|email| *email != user.email);
-            if name.is_none() && email.is_none() {
-                vec![]
-            } else {
-                vec![UserEvent::ProfileUpdated(ProfileUpdated {
+        (user, UserCommand::Update { profile, password }) => {
+            let name = profile.name.filter(|name| *name != user.name);
+            let email = profile.email.filter(|email| *email != user.email);
+            let mut events = Vec::new();
+            if name.is_some() || email.is_some() {
+                events.push(UserEvent::ProfileUpdated(ProfileUpdated {
                     name,
                     email,
-                    at: c.at,
-                })]
+                    at: profile.at,
+                }));
             }
+            if let Some(password_hash) = password {
+                events.push(UserEvent::PasswordChanged(PasswordChanged {
+                    password_hash,
+                    at: profile.at,
+                }));
+            }
+            events
         }
-        (_, UserCommand::ChangePassword(c)) => vec![UserEvent::PasswordChanged(PasswordChanged {
-            password_hash: c.password_hash,
-            at: c.at,
-        })],
-        (_, UserCommand::Delete(c)) => vec![UserEvent::UserDeleted(UserDeleted { at: c.at })],
+        (_, UserCommand::LogIn(e)) => vec![UserEvent::LoggedIn(e)],
+        (_, UserCommand::Delete(e)) => vec![UserEvent::UserDeleted(e)],
         (_, UserCommand::Register(_)) => unreachable!("handled above"),
     })
 }
 
-/// Folds one event into the state. Events are facts, so this never fails;
-/// an event that cannot follow the state (which `decide` never produces)
-/// leaves the state as it was.
-pub fn apply(state: UserState, event: &UserEvent) -> UserState {
+/// The state after `event`, which is version `version` of the stream.
+/// Events are facts, so this never fails: an event that cannot follow the
+/// state (which `decide` never produces) only moves the version on.
+pub fn apply(state: Option<User>, event: &UserEvent, version: Version) -> Option<User> {
     match (state, event) {
-        (UserState::New, UserEvent::UserRegistered(e)) => UserState::Active(ActiveUser {
+        (None, UserEvent::UserRegistered(e)) => Some(User {
             id: e.user_id,
             username: e.username.clone(),
             email: e.email.clone(),
@@ -226,30 +204,45 @@ pub fn apply(state: UserState, event: &UserEvent) -> UserState {
             password_hash: e.password_hash.clone(),
             created_at: e.at,
             updated_at: e.at,
+            version,
+            revision: version,
+            credentials: version,
         }),
-        (UserState::Active(mut user), UserEvent::ProfileUpdated(e)) => {
-            if let Some(name) = &e.name {
-                user.name = name.clone();
+        (Some(_), UserEvent::UserDeleted(_)) => None,
+        (Some(mut user), event) => {
+            user.version = version;
+            match event {
+                UserEvent::ProfileUpdated(e) => {
+                    if let Some(name) = &e.name {
+                        user.name = name.clone();
+                    }
+                    if let Some(email) = &e.email {
+                        user.email = email.clone();
+                    }
+                    user.updated_at = e.at;
+                    user.revision = version;
+                }
+                UserEvent::PasswordChanged(e) => {
+                    user.password_hash = e.password_hash.clone();
+                    user.updated_at = e.at;
+                    user.revision = version;
+                    user.credentials = version;
+                }
+                UserEvent::UserRegistered(_)
+                | UserEvent::LoggedIn(_)
+                | UserEvent::UserDeleted(_) => {}
             }
-            if let Some(email) = &e.email {
-                user.email = email.clone();
-            }
-            user.updated_at = e.at;
-            UserState::Active(user)
+            Some(user)
         }
-        (UserState::Active(mut user), UserEvent::PasswordChanged(e)) => {
-            user.password_hash = e.password_hash.clone();
-            user.updated_at = e.at;
-            UserState::Active(user)
-        }
-        (UserState::Active(user), UserEvent::UserDeleted(_)) => UserState::Deleted { id: user.id },
-        (state, _) => state,
+        (None, _) => None,
     }
 }
 
-/// The state after a whole history.
-pub fn replay<'a>(events: impl IntoIterator<Item = &'a UserEvent>) -> UserState {
-    events.into_iter().fold(UserState::New, apply)
+/// The state after a whole stream, oldest event first.
+pub fn replay<'a>(events: impl IntoIterator<Item = &'a UserEvent>) -> Option<User> {
+    events.into_iter().zip(1..).fold(None, |state, (event, n)| {
+        apply(state, event, Version::new(n))
+    })
 }
 
 #[cfg(test)]
@@ -260,91 +253,74 @@ mod tests {
         Timestamp::from_millis(1_764_000_000_000 + ms)
     }
 
-    fn id() -> Id {
-        Id::from_i64(42)
-    }
-
-    fn registered() -> UserEvent {
-        UserEvent::UserRegistered(UserRegistered {
-            user_id: id(),
+    fn registered() -> UserRegistered {
+        UserRegistered {
+            user_id: Id::from_i64(42),
             username: Username::parse("ada").unwrap(),
             email: Email::parse("ada@example.com").unwrap(),
             name: DisplayName::parse("Ada").unwrap(),
             password_hash: PasswordHash::from_stored("$2b$04$first"),
             at: at(0),
-        })
+        }
+    }
+
+    fn history() -> Vec<UserEvent> {
+        vec![UserEvent::UserRegistered(registered())]
+    }
+
+    /// given `history`, when `command`, then `decide`'s answer.
+    fn given(history: &[UserEvent], command: UserCommand) -> Result<Vec<UserEvent>, DomainError> {
+        decide(replay(history).as_ref(), command)
+    }
+
+    fn update(name: Option<&str>, email: Option<&str>, password: Option<&str>) -> UserCommand {
+        UserCommand::Update {
+            profile: ProfileUpdated {
+                name: name.map(|n| DisplayName::parse(n).unwrap()),
+                email: email.map(|e| Email::parse(e).unwrap()),
+                at: at(5),
+            },
+            password: password.map(PasswordHash::from_stored),
+        }
     }
 
     fn deleted() -> UserEvent {
         UserEvent::UserDeleted(UserDeleted { at: at(9) })
     }
 
-    /// given `history`, when `command`, then `decide`'s answer.
-    fn given(history: &[UserEvent], command: UserCommand) -> Result<Vec<UserEvent>, DomainError> {
-        decide(&replay(history), command)
-    }
-
-    fn register_command() -> UserCommand {
-        let UserEvent::UserRegistered(e) = registered() else {
-            unreachable!()
-        };
-        UserCommand::Register(RegisterUser {
-            user_id: e.user_id,
-            username: e.username,
-            email: e.email,
-            name: e.name,
-            password_hash: e.password_hash,
-            at: e.at,
-        })
-    }
-
-    fn update(name: Option<&str>, email: Option<&str>) -> UserCommand {
-        UserCommand::UpdateProfile(UpdateProfile {
-            name: name.map(|n| DisplayName::parse(n).unwrap()),
-            email: email.map(|e| Email::parse(e).unwrap()),
-            at: at(5),
-        })
-    }
-
-    fn change_password() -> UserCommand {
-        UserCommand::ChangePassword(ChangePassword {
-            password_hash: PasswordHash::from_stored("$2b$04$second"),
-            at: at(6),
-        })
-    }
-
     #[test]
     fn given_nothing_when_register_then_registered() {
-        assert_eq!(given(&[], register_command()), Ok(vec![registered()]));
+        assert_eq!(
+            given(&[], UserCommand::Register(registered())),
+            Ok(history())
+        );
     }
 
     #[test]
     fn given_registered_when_register_again_then_already_registered() {
         assert_eq!(
-            given(&[registered()], register_command()),
+            given(&history(), UserCommand::Register(registered())),
             Err(DomainError::AlreadyRegistered)
         );
     }
 
     #[test]
     fn given_nothing_when_anything_but_register_then_not_found() {
-        assert_eq!(
-            given(&[], update(Some("X"), None)),
-            Err(DomainError::NotFound)
-        );
-        assert_eq!(given(&[], change_password()), Err(DomainError::NotFound));
-        assert_eq!(
-            given(&[], UserCommand::Delete(DeleteUser { at: at(1) })),
-            Err(DomainError::NotFound)
-        );
+        for command in [
+            update(Some("X"), None, None),
+            UserCommand::LogIn(LoggedIn { at: at(1) }),
+            UserCommand::Delete(UserDeleted { at: at(1) }),
+        ] {
+            assert_eq!(given(&[], command), Err(DomainError::NotFound));
+        }
     }
 
     #[test]
     fn given_registered_when_update_profile_then_only_changed_fields_are_recorded() {
         assert_eq!(
             given(
-                &[registered()],
-                update(Some("Ada"), Some("lovelace@example.com"))
+                &history(),
+                update(Some("Ada"), Some("lovelace@example.com"), None)
             ),
             Ok(vec![UserEvent::ProfileUpdated(ProfileUpdated {
                 name: None,
@@ -358,60 +334,66 @@ mod tests {
     fn given_registered_when_update_to_the_same_values_then_no_events() {
         assert_eq!(
             given(
-                &[registered()],
-                update(Some("Ada"), Some("ada@example.com"))
+                &history(),
+                update(Some("Ada"), Some("ada@example.com"), None)
             ),
             Ok(vec![])
         );
     }
 
     #[test]
-    fn given_registered_when_change_password_then_password_changed() {
+    fn given_registered_when_update_with_a_password_then_both_changes_in_one_decision() {
         assert_eq!(
-            given(&[registered()], change_password()),
-            Ok(vec![UserEvent::PasswordChanged(PasswordChanged {
-                password_hash: PasswordHash::from_stored("$2b$04$second"),
-                at: at(6),
-            })])
+            given(
+                &history(),
+                update(Some("Countess"), None, Some("$2b$04$second"))
+            ),
+            Ok(vec![
+                UserEvent::ProfileUpdated(ProfileUpdated {
+                    name: Some(DisplayName::parse("Countess").unwrap()),
+                    email: None,
+                    at: at(5),
+                }),
+                UserEvent::PasswordChanged(PasswordChanged {
+                    password_hash: PasswordHash::from_stored("$2b$04$second"),
+                    at: at(5),
+                }),
+            ])
         );
     }
 
     #[test]
-    fn given_registered_when_delete_then_deleted() {
+    fn given_registered_when_log_in_or_delete_then_that_event() {
         assert_eq!(
-            given(
-                &[registered()],
-                UserCommand::Delete(DeleteUser { at: at(9) })
-            ),
+            given(&history(), UserCommand::LogIn(LoggedIn { at: at(3) })),
+            Ok(vec![UserEvent::LoggedIn(LoggedIn { at: at(3) })])
+        );
+        assert_eq!(
+            given(&history(), UserCommand::Delete(UserDeleted { at: at(9) })),
             Ok(vec![deleted()])
         );
     }
 
     #[test]
-    fn given_deleted_when_any_command_then_deleted_error() {
-        let history = [registered(), deleted()];
+    fn given_deleted_when_any_command_then_not_found() {
+        let mut history = history();
+        history.push(deleted());
         for command in [
-            register_command(),
-            update(Some("Back"), None),
-            change_password(),
-            UserCommand::Delete(DeleteUser { at: at(10) }),
+            update(Some("Back"), None, None),
+            UserCommand::LogIn(LoggedIn { at: at(10) }),
+            UserCommand::Delete(UserDeleted { at: at(10) }),
         ] {
-            assert_eq!(given(&history, command), Err(DomainError::Deleted));
+            assert_eq!(given(&history, command), Err(DomainError::NotFound));
         }
     }
 
     #[test]
-    fn applying_a_history_gives_the_current_profile() {
-        let history = [
-            registered(),
-            given(&[registered()], update(Some("Countess"), None))
-                .unwrap()
-                .remove(0),
-            given(&[registered()], change_password()).unwrap().remove(0),
-        ];
-        let UserState::Active(user) = replay(&history) else {
-            panic!("expected an active user");
-        };
+    fn replaying_a_history_gives_the_current_profile_and_its_versions() {
+        let mut history = history();
+        history.extend(given(&history, update(Some("Countess"), None, None)).unwrap());
+        history.extend(given(&history, update(None, None, Some("$2b$04$second"))).unwrap());
+        history.push(UserEvent::LoggedIn(LoggedIn { at: at(7) }));
+        let user = replay(&history).expect("a live user");
         assert_eq!(user.name.as_str(), "Countess");
         assert_eq!(user.email.as_str(), "ada@example.com");
         assert_eq!(
@@ -419,6 +401,20 @@ mod tests {
             PasswordHash::from_stored("$2b$04$second")
         );
         assert_eq!(user.created_at, at(0));
-        assert_eq!(user.updated_at, at(6));
+        assert_eq!(user.updated_at, at(5));
+        assert_eq!(user.version, Version::new(4));
+        assert_eq!(
+            user.revision,
+            Version::new(3),
+            "the login shows nothing new"
+        );
+        assert_eq!(user.credentials, Version::new(3));
+    }
+
+    #[test]
+    fn a_deletion_ends_the_state() {
+        let mut history = history();
+        history.push(deleted());
+        assert_eq!(replay(&history), None);
     }
 }

@@ -1,28 +1,33 @@
 //! Extractors whose rejections speak the API's error shape, instead of
-//! axum's plain-text ones.
+//! axum's plain-text ones; and who is asking: [`AuthUser`] (401 without a
+//! session), [`MaybeUser`], [`ClientIp`].
+
+use std::{net::IpAddr, sync::Arc};
 
 use app::api::FieldCode;
 use axum::{
     body::Bytes,
-    extract::{FromRequest, FromRequestParts, Request},
-    http::{header, request::Parts},
-    response::{IntoResponse, Response},
+    extract::{FromRef, FromRequest, FromRequestParts, Request},
+    http::{header, request::Parts, HeaderMap, StatusCode},
 };
-use serde::{de::DeserializeOwned, Serialize};
+use axum_extra::extract::CookieJar;
+use serde::de::DeserializeOwned;
 
+use super::cookies;
 use crate::{
+    config::Config,
     domain::{Id, Version},
     error::{Details, Error, Result},
+    services::{Sessions, SignedIn},
 };
 
-/// A JSON body (extractor) or response. The body must be declared
-/// `application/json` (415), be JSON (400), and fit the type (422, with the
-/// offending field in `details`); its size is capped by the API's
-/// `DefaultBodyLimit` (413).
+/// A JSON request body. It must be declared `application/json` (415), be
+/// JSON (400), and fit the type (422, with the offending field in
+/// `details`); its size is capped by the API's `DefaultBodyLimit` (413).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Json<T>(pub T);
+pub struct AppJson<T>(pub T);
 
-impl<T, S> FromRequest<S> for Json<T>
+impl<T, S> FromRequest<S> for AppJson<T>
 where
     T: DeserializeOwned,
     S: Send + Sync,
@@ -33,26 +38,25 @@ where
         if !is_json(req.headers()) {
             return Err(Error::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                Error::PayloadTooLarge
-            } else {
-                Error::Malformed("could not read the request body".into())
-            }
-        })?;
-        parse(&bytes).map(Json)
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| body_error(rejection.status()))?;
+        parse(&bytes).map(AppJson)
     }
 }
 
-impl<T: Serialize> IntoResponse for Json<T> {
-    fn into_response(self) -> Response {
-        axum::Json(self.0).into_response()
+/// Why a body could not be read: too large (413), or cut off (400).
+pub fn body_error(status: StatusCode) -> Error {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::PayloadTooLarge
+    } else {
+        Error::Malformed("could not read the request body".into())
     }
 }
 
 /// `application/json`, optionally with parameters (`; charset=utf-8`) or a
 /// `+json` suffix type.
-pub fn is_json(headers: &axum::http::HeaderMap) -> bool {
+pub fn is_json(headers: &HeaderMap) -> bool {
     let Some(value) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -84,11 +88,6 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
 /// into `details` a client can branch on.
 fn data_error(path: &str, error: &serde_json::Error) -> Error {
     let text = error.to_string();
-    let quoted = |prefix: &str| {
-        text.strip_prefix(prefix)
-            .and_then(|rest| rest.split('`').next())
-            .map(str::to_string)
-    };
     let at = |field: String| {
         // serde_path_to_error already ends the path with an unknown key.
         if path.is_empty() || path == "." {
@@ -99,21 +98,27 @@ fn data_error(path: &str, error: &serde_json::Error) -> Error {
             format!("{path}.{field}")
         }
     };
-    let (field, code) = if let Some(field) = quoted("unknown field `") {
+    let (field, code) = if let Some(field) = quoted(&text, "unknown field `") {
         (at(field), FieldCode::UnknownField)
-    } else if let Some(field) = quoted("missing field `") {
+    } else if let Some(field) = quoted(&text, "missing field `") {
         (at(field), FieldCode::Required)
     } else if path.is_empty() || path == "." {
         ("body".to_string(), FieldCode::InvalidType)
     } else {
         (path.to_string(), FieldCode::InvalidType)
     };
-    let mut details = Details::new();
-    details.insert(field.clone(), vec![code]);
+    let message = format!("{field}: {}", strip_position(&text));
     Error::Validation {
-        message: format!("{field}: {}", strip_position(&text)),
-        details,
+        message,
+        details: Details::from([(field, vec![code])]),
     }
+}
+
+/// The name serde quotes after `prefix` ("unknown field `admin`, …").
+fn quoted(text: &str, prefix: &str) -> Option<String> {
+    text.strip_prefix(prefix)
+        .and_then(|rest| rest.split('`').next())
+        .map(str::to_string)
 }
 
 /// serde_json appends " at line 1 column 9"; that is noise to a client.
@@ -124,9 +129,9 @@ fn strip_position(text: &str) -> &str {
 /// Query parameters; a parameter of the wrong type or an unknown one is a
 /// 422 naming it.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Query<T>(pub T);
+pub struct AppQuery<T>(pub T);
 
-impl<T, S> FromRequestParts<S> for Query<T>
+impl<T, S> FromRequestParts<S> for AppQuery<T>
 where
     T: DeserializeOwned,
     S: Send + Sync,
@@ -138,38 +143,37 @@ where
         let deserializer =
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer)
-            .map(Query)
+            .map(AppQuery)
             .map_err(|error| {
                 let text = error.inner().to_string();
-                let field = text
-                    .strip_prefix("unknown field `")
-                    .and_then(|rest| rest.split('`').next())
-                    .map(|field| (field.to_string(), FieldCode::UnknownField))
-                    .unwrap_or_else(|| {
+                let (field, code) = match quoted(&text, "unknown field `") {
+                    Some(field) => (field, FieldCode::UnknownField),
+                    None => {
                         let path = error.path().to_string();
-                        let path = if path.is_empty() || path == "." {
+                        let field = if path.is_empty() || path == "." {
                             "query".to_string()
                         } else {
                             path
                         };
-                        (path, FieldCode::Invalid)
-                    });
+                        (field, FieldCode::Invalid)
+                    }
+                };
                 Error::Validation {
-                    message: format!("{}: {text}", field.0),
-                    details: Details::from([(field.0, vec![field.1])]),
+                    message: format!("{field}: {text}"),
+                    details: Details::from([(field, vec![code])]),
                 }
             })
     }
 }
 
-/// A path id that is not an id names no user: 404, like an unknown one.
+/// A path id that is not an id names nothing: 404, like an unknown one.
 pub fn parse_id(raw: &str) -> Result<Id> {
     raw.parse().map_err(|_| Error::NotFound)
 }
 
-/// `If-Match: "7"` (or `W/"7"`): the user version the client last read.
-/// Absent or `*` means any version. Anything else cannot match the current
-/// version, so it is refused (412) before any work.
+/// `If-Match: "7"` (or `W/"7"`): the user revision the client last read.
+/// Absent or `*` means any. Anything else cannot match the current
+/// revision, so it is refused (412) before any work.
 pub struct IfMatch(pub Option<Version>);
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
@@ -191,6 +195,73 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .parse::<u64>()
             .map(|n| Self(Some(Version::new(n))))
             .map_err(|_| Error::PreconditionFailed)
+    }
+}
+
+/// The logged-in user, if any. A missing, unknown, expired or superseded
+/// session is `None`, never an error; a store that cannot answer is (503).
+#[derive(Clone, Debug)]
+pub struct MaybeUser(pub Option<SignedIn>);
+
+impl<S> FromRequestParts<S> for MaybeUser
+where
+    Sessions: FromRef<S>,
+    Arc<Config>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        if let Some(resolved) = parts.extensions.get::<MaybeUser>() {
+            return Ok(resolved.clone());
+        }
+        let config = Arc::<Config>::from_ref(state);
+        let jar = CookieJar::from_headers(&parts.headers);
+        let user = match cookies::session_token(&jar, &config) {
+            Some(token) => Sessions::from_ref(state).resolve(token).await?,
+            None => None,
+        };
+        // Several extractors may ask for one request; resolve it once.
+        parts.extensions.insert(Self(user.clone()));
+        Ok(Self(user))
+    }
+}
+
+/// A logged-in user: the session cookie names a live session (else 401).
+#[derive(Clone, Debug)]
+pub struct AuthUser(pub SignedIn);
+
+impl<S> FromRequestParts<S> for AuthUser
+where
+    Sessions: FromRef<S>,
+    Arc<Config>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        MaybeUser::from_request_parts(parts, state)
+            .await?
+            .0
+            .map(AuthUser)
+            .ok_or(Error::Unauthorized)
+    }
+}
+
+/// The client's address, for the rate limits, as the `client_ip`
+/// middleware resolved it once for the whole request.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Error> {
+        parts
+            .extensions
+            .get::<ClientIp>()
+            .copied()
+            .ok_or_else(|| Error::internal("the client_ip layer did not run"))
     }
 }
 
@@ -259,7 +330,7 @@ mod tests {
     #[test]
     fn recognises_json_content_types() {
         let check = |value: &str| {
-            let mut headers = axum::http::HeaderMap::new();
+            let mut headers = HeaderMap::new();
             headers.insert(header::CONTENT_TYPE, value.parse().unwrap());
             is_json(&headers)
         };

@@ -1,3 +1,7 @@
+//! Liveness and readiness, for orchestrators and load balancers. Served
+//! outside the load shedder and the request timeout (see `middleware.rs`),
+//! so a busy instance is not mistaken for a dead one.
+
 use axum::{extract::State, http::StatusCode, routing::get, Json, Router};
 use serde_json::{json, Value};
 
@@ -15,17 +19,22 @@ async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Readiness: whether this instance can serve requests now, i.e. whether its
-/// store answers. A load balancer stops sending traffic on 503 and resumes
-/// when it recovers; nothing restarts.
+/// Readiness: whether this instance can serve requests now, i.e. whether
+/// its store answers (and, on MongoDB, is still a replica set). A load
+/// balancer stops sending traffic on 503 and resumes when it recovers;
+/// nothing restarts.
 async fn readyz(State(store): State<Store>) -> (StatusCode, Json<Value>) {
-    match store.maintenance.ping().await {
+    match store.health.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
         Err(error) => {
             tracing::warn!(%error, "readiness: store unavailable");
+            let reason = match &error {
+                crate::store::StoreError::Misconfigured(why) => why.clone(),
+                _ => "the store does not answer".to_string(),
+            };
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable" })),
+                Json(json!({ "status": "unavailable", "reason": reason })),
             )
         }
     }

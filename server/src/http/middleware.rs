@@ -1,45 +1,94 @@
-//! The layers every request passes through, secure by default:
-//! load shedding, a request timeout, panic recovery, CSRF checks on
-//! state-changing requests, security headers on every response, and the API's
-//! error shape on every API failure (including those made by the layers).
+//! The layers every request passes through, secure by default: the
+//! client's address resolved once, panic recovery, the API's error shape on
+//! every API failure (including those made by the layers), compression,
+//! security headers on every response; and, for everything but the health
+//! checks, load shedding, a request timeout and CSRF checks.
 
-use std::any::Any;
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    sync::Arc,
+};
 
 use axum::{
     error_handling::HandleErrorLayer,
-    extract::{Request, State},
-    http::{header, HeaderMap, HeaderValue, Method},
+    extract::{ConnectInfo, Request, State},
+    http::{header, HeaderMap, HeaderName, HeaderValue, Method},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     BoxError, Router,
 };
-use leptos::prelude::{expect_context, LeptosOptions};
 use tower::{limit::GlobalConcurrencyLimitLayer, ServiceBuilder};
-use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::{CompressionLayer, CompressionLevel},
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
 
-use crate::{error::Error, http::extract::is_json, http::settings::ApiConfig};
+use super::extract::{is_json, ClientIp};
+use crate::{config::Config, error::Error};
 
-/// Wraps the whole application (pages and API) in the security layers.
-pub fn apply(router: Router, config: &ApiConfig) -> Router {
-    // Listed outermost first: headers and the error shape also cover what the
-    // inner layers answer themselves (a shed request, a timeout, a panic).
-    router.layer(
+/// Wraps the application (`app`: pages and API) and its health checks in
+/// the layers. Listed outermost first: headers and the error shape also
+/// cover what the inner layers answer themselves (a shed request, a
+/// timeout, a panic).
+pub fn apply(app: Router, health: Router, config: &Arc<Config>) -> Router {
+    let app = app.layer(
         ServiceBuilder::new()
-            .layer(middleware::from_fn_with_state(
-                config.secure_cookies,
-                security_headers,
-            ))
-            .layer(middleware::from_fn(api_error_shape))
-            .layer(CatchPanicLayer::custom(panic_response))
             .layer(HandleErrorLayer::new(overloaded_or_timeout))
             .load_shed()
             // Global: `Router::layer` clones layers per route, and the limit
             // must count requests across all of them.
             .layer(GlobalConcurrencyLimitLayer::new(
-                config.max_concurrent_requests,
+                config.max_concurrent_requests as usize,
             ))
-            .timeout(config.request_timeout)
+            .timeout(config.request_timeout())
             .layer(middleware::from_fn(csrf)),
+    );
+    let static_header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    // 5xx are not logged again here: a 500 is logged with its cause where
+    // it is made, and logging every shed 503 at ERROR would spend the CPU
+    // an overload leaves on writing log lines.
+    let trace = TraceLayer::new_for_http()
+        .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG));
+    health.merge(app).layer(
+        ServiceBuilder::new()
+            .layer(trace)
+            .layer(static_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .layer(static_header(
+                header::REFERRER_POLICY,
+                "strict-origin-when-cross-origin",
+            ))
+            .layer(static_header(header::X_FRAME_OPTIONS, "DENY"))
+            // Pages set their own, with the per-response nonce
+            // (`pages/csp.rs`); everything else allows nothing.
+            .layer(static_header(
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ))
+            .layer(static_header(
+                HeaderName::from_static("cross-origin-opener-policy"),
+                "same-origin",
+            ))
+            .layer(static_header(
+                HeaderName::from_static("cross-origin-resource-policy"),
+                "same-origin",
+            ))
+            // With `Secure` cookies the site is served over HTTPS: browsers
+            // are told never to use plain HTTP for it again.
+            .option_layer(
+                (!config.insecure_cookies)
+                    .then(|| static_header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")),
+            )
+            // Pages and JSON are compressed per response, so at a level
+            // that costs microseconds: brotli's default (11) spends
+            // milliseconds on a page for a few percent of its size.
+            .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+            .layer(middleware::from_fn(api_responses))
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(middleware::from_fn_with_state(config.clone(), client_ip)),
     )
 }
 
@@ -65,13 +114,43 @@ async fn overloaded_or_timeout(error: BoxError) -> Response {
 
 /// A panic in a handler becomes a logged 500 with a generic body; the
 /// connection and the server carry on.
-fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
-    let text = panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("(no message)");
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let text = crate::panic_message(panic.as_ref());
     Error::internal(format!("handler panicked: {text}")).into_response()
+}
+
+/// The client's address, once per request, for the rate limits and the
+/// logs: the peer of the connection, or, behind a reverse proxy
+/// (`CHIRP_TRUST_X_FORWARDED_FOR=1`), the address that proxy appended to
+/// `X-Forwarded-For`: the last one, since earlier entries come from the
+/// client and can be forged.
+async fn client_ip(
+    State(config): State<Arc<Config>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+    let forwarded = config
+        .trust_x_forwarded_for
+        .then(|| last_forwarded(request.headers()))
+        .flatten();
+    request
+        .extensions_mut()
+        .insert(ClientIp(forwarded.unwrap_or(peer)));
+    next.run(request).await
+}
+
+fn last_forwarded(headers: &HeaderMap) -> Option<IpAddr> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .next_back()
+        .and_then(|last| last.trim().parse().ok())
 }
 
 /// Cross-site request forgery: a state-changing request must come from our
@@ -116,52 +195,19 @@ fn origin_authority(origin: &str) -> Option<&str> {
     matches!(scheme, "http" | "https").then_some(rest.trim_end_matches('/'))
 }
 
-/// The headers every response carries. Pages set their own
-/// `Content-Security-Policy` (with the per-response nonce, see
-/// [`page_csp`]); everything else gets one that allows nothing.
-/// With `Secure` cookies the site is served over HTTPS, so browsers are also
-/// told to never use plain HTTP for it again (HSTS).
-async fn security_headers(State(https): State<bool>, request: Request, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api");
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let mut set = |name: header::HeaderName, value: &'static str| {
-        headers
-            .entry(name)
-            .or_insert(HeaderValue::from_static(value));
-    };
-    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
-    set(header::X_FRAME_OPTIONS, "DENY");
-    set(
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-    );
-    set(
-        header::HeaderName::from_static("cross-origin-opener-policy"),
-        "same-origin",
-    );
-    set(
-        header::HeaderName::from_static("cross-origin-resource-policy"),
-        "same-origin",
-    );
-    if https {
-        set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
-    }
-    if is_api {
-        // API answers are per-user (`/auth/me`); no cache keeps them.
-        set(header::CACHE_CONTROL, "no-store");
-    }
-    response
-}
-
-/// Every API failure in the one JSON shape, including the ones axum and the
-/// layers produce with an empty or plain-text body (405, 408, 503, …).
-async fn api_error_shape(request: Request, next: Next) -> Response {
+/// API answers are per-user (`/auth/me`), so no cache keeps them; and
+/// every API failure comes in the one JSON shape, including the ones axum
+/// and the layers produce with an empty or plain-text body (405, 408, 503,
+/// …).
+async fn api_responses(request: Request, next: Next) -> Response {
     if !request.uri().path().starts_with("/api") {
         return next.run(request).await;
     }
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     let status = response.status();
     if status.as_u16() < 400 || is_json(response.headers()) {
         return response;
@@ -169,51 +215,12 @@ async fn api_error_shape(request: Request, next: Next) -> Response {
     let (parts, _) = response.into_parts();
     let mut shaped = Error::from_status(status).into_response();
     *shaped.status_mut() = status;
-    for name in [header::ALLOW, header::RETRY_AFTER] {
+    for name in [header::ALLOW, header::RETRY_AFTER, header::CACHE_CONTROL] {
         if let Some(value) = parts.headers.get(&name) {
             shaped.headers_mut().insert(name, value.clone());
         }
     }
     shaped
-}
-
-/// The Content-Security-Policy of a server-rendered page. Leptos puts a fresh
-/// nonce on its inline hydration script for every response; only scripts with
-/// that nonce, our own files, and WebAssembly compilation may run.
-pub fn page_csp(nonce: &str, options: &LeptosOptions) -> String {
-    // cargo-leptos' live reload talks over a WebSocket on its own port, in
-    // development only.
-    let reload = if cfg!(debug_assertions) && options.env == leptos::config::Env::DEV {
-        format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
-    } else {
-        String::new()
-    };
-    format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
-}
-
-/// Runs in every page render (passed to Leptos as additional context):
-/// Leptos has already provided the response's nonce; this puts the matching
-/// policy on the response.
-pub fn provide_page_csp(options: LeptosOptions) -> impl Fn() + Clone + Send + 'static {
-    move || {
-        let Some(nonce) = leptos::nonce::use_nonce() else {
-            return;
-        };
-        let response = expect_context::<leptos_axum::ResponseOptions>();
-        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce, &options)) {
-            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
-}
-
-/// JSON 404 for unknown API paths, so the pages' HTML 404 never answers an
-/// API client.
-pub async fn api_not_found() -> Error {
-    Error::UnknownEndpoint
 }
 
 #[cfg(test)]
@@ -252,5 +259,15 @@ mod tests {
             ("origin", "http://localhost:3000"),
             ("host", "localhost:3000")
         ])));
+    }
+
+    #[test]
+    fn the_forwarded_address_is_the_last_one_the_proxy_appended() {
+        let forged = headers(&[("x-forwarded-for", "203.0.113.9, 198.51.100.7")]);
+        assert_eq!(
+            last_forwarded(&forged),
+            Some("198.51.100.7".parse().unwrap())
+        );
+        assert_eq!(last_forwarded(&headers(&[])), None);
     }
 }

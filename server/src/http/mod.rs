@@ -1,13 +1,15 @@
-//! The HTTP API, one module per resource, merged here.
+//! The REST API, one module per resource, merged here with the OpenAPI
+//! document they register; and the layers every request passes.
 
+mod auth;
+pub(crate) mod cookies;
 pub(crate) mod dto;
-pub mod extract;
+pub(crate) mod extract;
 mod health;
 mod info;
-pub mod middleware;
-pub mod openapi;
-mod pagination;
-pub mod settings;
+pub(crate) mod middleware;
+mod openapi;
+pub(crate) mod pagination;
 mod tweets;
 mod users;
 
@@ -21,7 +23,10 @@ use axum::{
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::AppState;
+use crate::{error::Error, AppState};
+
+/// Largest request body the API and the forms read (413 beyond).
+pub const BODY_LIMIT: usize = 16 * 1024;
 
 /// The API's routes together with their OpenAPI description: a handler is
 /// routed and documented by the same registration, so the two cannot drift.
@@ -30,7 +35,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(info::router())
         .merge(users::router())
         .merge(tweets::router())
-        .merge(crate::auth::router())
+        .merge(auth::router())
 }
 
 /// The OpenAPI document of every API route.
@@ -38,20 +43,29 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api().into_openapi()
 }
 
+/// The API and its document; unknown API paths get a JSON 404, never the
+/// HTML page.
 pub fn router() -> Router<AppState> {
     let (api, doc) = api().split_for_parts();
     let doc = Bytes::from(
         doc.to_pretty_json()
             .expect("the OpenAPI document serializes"),
     );
-    let api = api
-        .route(
-            "/api/openapi.json",
-            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc) }),
-        )
-        // Unknown API paths get a JSON 404, never the HTML page.
-        .route("/api", any(middleware::api_not_found))
-        .route("/api/{*rest}", any(middleware::api_not_found))
-        .layer(DefaultBodyLimit::max(settings::BODY_LIMIT));
-    Router::new().merge(health::router()).merge(api)
+    api.route(
+        "/api/openapi.json",
+        get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc) }),
+    )
+    .route("/api", any(unknown_endpoint))
+    .route("/api/{*rest}", any(unknown_endpoint))
+    .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// Liveness and readiness, which `middleware::apply` keeps outside the
+/// load shedder.
+pub fn health() -> Router<AppState> {
+    health::router()
+}
+
+async fn unknown_endpoint() -> Error {
+    Error::UnknownEndpoint
 }

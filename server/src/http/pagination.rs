@@ -1,46 +1,58 @@
 //! `limit`, `max_id`, `since_id` and the `Link: <…>; rel="next"` header of
 //! the newest-first lists.
 
-use app::api::{FieldCode, PAGE_MAX};
+use app::api::FieldCode;
 use axum::http::HeaderValue;
+use serde::Deserialize;
 
 use crate::{
     domain::Id,
-    error::Validator,
+    error::{Fields, Result},
     store::{Limit, Page},
 };
 
-/// The paging parameters as sent; parsed by [`page`] so that each bad one
-/// is named in the 422.
-#[derive(Debug, Default)]
-pub struct RawPage {
+/// The paging parameters as sent.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    /// Only items older than this id.
+    #[param(pattern = "^[1-9][0-9]{0,18}$")]
     pub max_id: Option<String>,
+    /// Only items newer than this id.
+    #[param(pattern = "^[1-9][0-9]{0,18}$")]
     pub since_id: Option<String>,
 }
 
-/// `limit` must be 1..=100 (default 20); ids must be ids. Out of range is a
-/// 422 rather than a silent clamp, so a client learns its request was wrong.
-pub fn page(raw: &RawPage, validator: &mut Validator) -> Page {
-    let limit = match raw.limit {
-        None => Limit::DEFAULT,
-        Some(n) if (1..=i64::from(PAGE_MAX)).contains(&n) => Limit::clamped(n),
-        Some(_) => {
-            validator.fail("limit", FieldCode::OutOfRange);
-            Limit::DEFAULT
-        }
-    };
-    let mut id = |name: &str, value: &Option<String>| -> Option<Id> {
-        let value = value.as_deref()?;
-        value
-            .parse()
-            .map_err(|_| validator.fail(name, FieldCode::Invalid))
-            .ok()
-    };
-    Page {
-        max_id: id("max_id", &raw.max_id),
-        since_id: id("since_id", &raw.since_id),
-        limit,
+impl PageQuery {
+    /// `limit` must be 1..=100 (default 20); ids must be ids. Out of range
+    /// is a 422 rather than a silent clamp, so a client learns its request
+    /// was wrong.
+    pub fn page(&self) -> Result<Page> {
+        let id = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|text| text.parse::<Id>().map_err(|_| FieldCode::Invalid))
+                .transpose()
+        };
+        let limit = match self.limit {
+            None => Ok(Limit::DEFAULT),
+            Some(n) => Limit::new(n).ok_or(FieldCode::OutOfRange),
+        };
+        let (limit, max_id, since_id) = (
+            ("limit", limit),
+            ("max_id", id(&self.max_id)),
+            ("since_id", id(&self.since_id)),
+        )
+            .parsed()?;
+        Ok(Page {
+            max_id,
+            since_id,
+            limit,
+        })
     }
 }
 
@@ -53,10 +65,7 @@ pub fn next_link(
     returned: usize,
     last_id: Option<Id>,
 ) -> Option<HeaderValue> {
-    let last_id = last_id?;
-    if returned < usize::from(page.limit.get()) {
-        return None;
-    }
+    let last_id = last_id.filter(|_| page.is_full(returned))?;
     let mut query = format!("limit={}&max_id={last_id}", page.limit.get());
     if let Some(since) = page.since_id {
         query.push_str(&format!("&since_id={since}"));

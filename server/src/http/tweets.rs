@@ -5,20 +5,20 @@ use axum::{
     extract::{Path, State},
     http::{header, HeaderValue, StatusCode},
     response::IntoResponse,
+    Json,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::{
+    dto,
+    extract::{parse_id, AppJson, AppQuery, AuthUser},
+    pagination::{next_link, PageQuery},
+};
 use crate::{
-    auth::AuthUser,
-    domain::{Id, Timestamp, Tweet, TweetBody, Username},
-    error::{Error, Result, Validator},
-    http::{
-        dto,
-        extract::{parse_id, Json, Query},
-        pagination::{self, RawPage},
-    },
-    store::Store,
+    domain::Username,
+    error::{Fields, Result},
+    services::Tweets,
     AppState,
 };
 
@@ -28,6 +28,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show, remove))
 }
 
+/// The paging parameters plus `tweetedby`: serde cannot `flatten` a
+/// [`PageQuery`] into a struct that denies unknown fields, so they are
+/// spelled again here.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -55,42 +58,29 @@ pub struct ListQuery {
         (status = 422, body = ErrorBody),
     ))]
 async fn list(
-    State(store): State<Store>,
-    Query(query): Query<ListQuery>,
+    State(tweets): State<Tweets>,
+    AppQuery(query): AppQuery<ListQuery>,
 ) -> Result<impl IntoResponse> {
-    let mut v = Validator::new();
-    let page = pagination::page(
-        &RawPage {
-            limit: query.limit,
-            max_id: query.max_id,
-            since_id: query.since_id,
-        },
-        &mut v,
-    );
-    let author = query
-        .tweetedby
-        .as_deref()
-        .and_then(|name| v.check("tweetedby", Username::parse(name)));
-    v.finish()?;
-    let author_id = match &author {
-        None => None,
-        Some(username) => Some(
-            store
-                .users
-                .by_username(username)
-                .await?
-                .ok_or(Error::NotFound)?
-                .id,
-        ),
-    };
-    let tweets_list = dto::timeline(&store, author_id, page).await?;
-    let link = pagination::next_link(
+    let page = PageQuery {
+        limit: query.limit,
+        max_id: query.max_id,
+        since_id: query.since_id,
+    }
+    .page()?;
+    let (author,) = ((
+        "tweetedby",
+        query.tweetedby.as_deref().map(Username::parse).transpose(),
+    ),)
+        .parsed()?;
+    let found = tweets.timeline(author.as_ref(), page).await?;
+    let link = next_link(
         "/api/v2/tweets",
-        author.map(|a| format!("tweetedby={}", a.as_str())),
+        author.map(|a| format!("tweetedby={a}")),
         &page,
-        tweets_list.len(),
-        tweets_list.last().and_then(|t| t.id.parse().ok()),
+        found.len(),
+        found.last().map(|t| t.tweet.id),
     );
+    let tweets_list = found.iter().map(dto::tweet).collect();
     Ok((
         link.map(|link| [(header::LINK, link)]),
         Json(TweetList { tweets_list }),
@@ -107,48 +97,25 @@ async fn list(
         (status = 422, body = ErrorBody),
     ))]
 async fn create(
-    State(store): State<Store>,
-    me: AuthUser,
-    Json(input): Json<NewTweet>,
+    State(tweets): State<Tweets>,
+    AuthUser(me): AuthUser,
+    AppJson(input): AppJson<NewTweet>,
 ) -> Result<impl IntoResponse> {
-    let mut v = Validator::new();
-    let body = v.check("body", TweetBody::parse(&input.body));
-    v.finish()?;
-    let author = store.users.by_id(me.id).await?.ok_or(Error::Unauthorized)?;
-    if let Some(claimed) = &input.tweetedby {
-        if claimed.trim().to_lowercase() != author.username.key() {
-            return Err(Error::Forbidden("you can only tweet as yourself"));
-        }
-    }
-    let tweet = Tweet {
-        id: Id::generate(),
-        author_id: me.id,
-        body: body.expect("validated"),
-        created_at: Timestamp::now(),
-    };
-    store.tweets.insert(&tweet).await?;
-    let location = HeaderValue::from_str(&format!("/api/v2/tweets/{}", tweet.id)).expect("digits");
+    let posted = tweets.post(&me, &input).await?;
+    let location =
+        HeaderValue::from_str(&format!("/api/v2/tweets/{}", posted.tweet.id)).expect("digits");
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        Json(dto::tweet(&tweet, author.username.as_str())),
+        Json(dto::tweet(&posted)),
     ))
 }
 
 #[utoipa::path(get, path = "/api/v2/tweets/{id}", tag = "tweets",
     params(("id" = String, Path, description = "tweet id")),
     responses((status = 200, body = TweetDto), (status = 404, body = ErrorBody)))]
-async fn show(State(store): State<Store>, Path(id): Path<String>) -> Result<Json<TweetDto>> {
-    let tweet = store
-        .tweets
-        .get(parse_id(&id)?)
-        .await?
-        .ok_or(Error::NotFound)?;
-    dto::tweets(&store, std::slice::from_ref(&tweet))
-        .await?
-        .pop()
-        .map(Json)
-        .ok_or(Error::NotFound)
+async fn show(State(tweets): State<Tweets>, Path(id): Path<String>) -> Result<Json<TweetDto>> {
+    Ok(Json(dto::tweet(&tweets.get(parse_id(&id)?).await?)))
 }
 
 /// Delete your tweet. Someone else's tweet is a 404, as if it did not exist.
@@ -156,17 +123,13 @@ async fn show(State(store): State<Store>, Path(id): Path<String>) -> Result<Json
     params(("id" = String, Path, description = "tweet id")),
     responses(
         (status = 204, description = "deleted"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
     ))]
 async fn remove(
-    State(store): State<Store>,
-    me: AuthUser,
+    State(tweets): State<Tweets>,
+    AuthUser(me): AuthUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    if store.tweets.delete(parse_id(&id)?, me.id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(Error::NotFound)
-    }
+    tweets.delete(&me, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

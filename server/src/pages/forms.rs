@@ -1,229 +1,251 @@
 //! The pages' HTML forms, for browsers without WASM: each posts
-//! form-encoded to its page's own address; the handler makes the same call
-//! the enhanced form makes to the JSON API, then redirects (303) on success
-//! or re-renders the page with the API's errors and what was typed.
-
-use std::collections::BTreeMap;
+//! form-encoded to its page's own address; the handler calls the same
+//! service the enhanced form reaches through the JSON API, then redirects
+//! (303, so a reload does not post again) or renders the page again with
+//! the refusal and what was typed.
 
 use app::{
-    api::{paths, ErrorBody, ErrorCode, LoginRequest, NewTweet, SignUp, UpdateUser, UserDto},
-    flux::{FormFeedback, FormKind},
+    api::{LoginRequest, NewTweet, SignUp, UpdateUser},
+    flux::{page_data::Values, FormFeedback, FormKind},
 };
 use axum::{
-    body::Body,
-    extract::{Request, State},
-    http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode},
+    extract::{FromRequestParts, Request, State},
+    http::{header, request::Parts, StatusCode},
     response::{IntoResponse, Response},
-    routing::post,
-    Router,
+};
+use axum_extra::extract::CookieJar;
+
+use super::{failure_page, page, View};
+use crate::{
+    error::Error,
+    http::{
+        cookies,
+        extract::{body_error, ClientIp, MaybeUser},
+        BODY_LIMIT,
+    },
+    services::SignedIn,
+    AppState,
 };
 
-use super::{render, Api, Caller, Rendering};
-use crate::AppState;
-
-/// Form bodies are small; the API's own limit is 16 KiB.
-const MAX_FORM: usize = 16 * 1024;
-
-pub(super) fn routes(router: Router<AppState>, api: Api) -> Router<AppState> {
-    macro_rules! form {
-        ($handler:ident) => {{
-            let api = api.clone();
-            post(move |State(state): State<AppState>, request: Request| {
-                let api = api.clone();
-                async move { $handler(Ctx::new(api, state, request).await).await }
-            })
-        }};
-    }
-    router
-        .route("/", form!(tweet))
-        .route("/login", form!(login))
-        .route("/signup", form!(sign_up))
-        .route("/profile", form!(profile))
-        .route("/logout", form!(logout))
-}
-
-/// One form post: its fields, its caller, and the request to re-render.
-struct Ctx {
-    api: Api,
-    state: AppState,
-    caller: Caller,
-    /// The post's head, to re-render its page (a body is not `Sync`).
+/// One form post: who sent it, and the request's head (to render its page
+/// again).
+struct Post {
     parts: Parts,
-    fields: BTreeMap<String, String>,
+    me: Option<SignedIn>,
+    client: std::net::IpAddr,
+    values: Values,
 }
 
-impl Ctx {
-    async fn new(api: Api, state: AppState, request: Request) -> Self {
-        let caller = Caller::of(&request);
-        let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, MAX_FORM)
+impl Post {
+    /// Reads a post to `view`'s `form`; a body that cannot be read (over
+    /// the limit: 413, cut off: 400) renders the page with why.
+    async fn read(
+        state: &AppState,
+        request: Request,
+        view: View,
+        form: FormKind,
+    ) -> Result<(Self, Values), Response> {
+        let (mut parts, body) = request.into_parts();
+        let me = MaybeUser::from_request_parts(&mut parts, state)
             .await
-            .unwrap_or_default();
-        let fields = form_urlencoded::parse(&bytes).into_owned().collect();
-        Self {
-            api,
-            state,
-            caller,
+            .map_err(failure_page)?
+            .0;
+        let client = ClientIp::from_request_parts(&mut parts, state)
+            .await
+            .map_err(failure_page)?
+            .0;
+        let read = axum::body::to_bytes(body, BODY_LIMIT).await;
+        let mut post = Self {
             parts,
-            fields,
+            me,
+            client,
+            values: Values::default(),
+        };
+        match read {
+            Ok(bytes) => {
+                post.values = form_urlencoded::parse(&bytes).into_owned().collect();
+                let values = post.values.clone();
+                Ok((post, values))
+            }
+            Err(error) => {
+                let too_large = std::error::Error::source(&error)
+                    .is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
+                let status = if too_large {
+                    StatusCode::PAYLOAD_TOO_LARGE
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                Err(post
+                    .refused(state, view, form, body_error(status), &[])
+                    .await)
+            }
         }
     }
 
-    fn field(&self, name: &str) -> String {
-        self.fields.get(name).cloned().unwrap_or_default()
-    }
-
-    fn non_empty(&self, name: &str) -> Option<String> {
-        Some(self.field(name)).filter(|v| !v.is_empty())
-    }
-
-    /// Re-renders the page with `error`, keeping what was typed in `keep`.
+    /// Renders `view` again with `error`, keeping what was typed in `keep`
+    /// (never a password).
     async fn refused(
         self,
+        state: &AppState,
+        view: View,
         form: FormKind,
-        status: StatusCode,
-        error: ErrorBody,
+        error: Error,
         keep: &[&str],
     ) -> Response {
-        let values = keep
+        if error.status().is_server_error() {
+            return failure_page(error);
+        }
+        let kept = keep
             .iter()
-            .map(|name| (name.to_string(), self.field(name)))
+            .map(|name| (name.to_string(), self.values.get(name)))
             .collect();
-        let rendering = Rendering {
-            feedback: Some(FormFeedback {
-                form,
-                error,
-                values,
-            }),
-            status: Some(status),
+        let status = error.status();
+        let feedback = FormFeedback {
+            form,
+            error: error.into_body(),
+            values: kept,
         };
-        let request = Request::from_parts(self.parts, Body::empty());
-        render(&self.api, &self.state, request, rendering).await
+        page(
+            state,
+            self.parts,
+            self.me.as_ref(),
+            view,
+            Some((status, feedback)),
+        )
+        .await
+    }
+
+    fn jar(&self) -> CookieJar {
+        CookieJar::from_headers(&self.parts.headers)
     }
 }
 
-async fn login(ctx: Ctx) -> Response {
-    let input = LoginRequest {
-        username: ctx.field("username"),
-        password: ctx.field("password"),
+/// Post/Redirect/Get, with the session cookie `jar` says.
+fn see_other(to: &str, jar: Option<CookieJar>) -> Response {
+    let location = [(header::LOCATION, to.to_string())];
+    match jar {
+        Some(jar) => (StatusCode::SEE_OTHER, location, jar).into_response(),
+        None => (StatusCode::SEE_OTHER, location).into_response(),
+    }
+}
+
+/// Reads the post or returns the page that says why it could not be read.
+macro_rules! read_post {
+    ($state:expr, $request:expr, $view:expr, $form:expr) => {
+        match Post::read(&$state, $request, $view, $form).await {
+            Ok(read) => read,
+            Err(response) => return response,
+        }
     };
-    let answer = ctx
-        .api
-        .send::<UserDto>(&ctx.caller, Method::POST, paths::LOGIN, None, &input)
-        .await;
-    match answer.body {
-        Ok(_) => see_other("/", session_cookie(&answer.headers)),
+}
+
+pub(super) async fn tweet(State(state): State<AppState>, request: Request) -> Response {
+    let (post, values) = read_post!(state, request, View::Home, FormKind::Tweet);
+    let Some(me) = post.me.clone() else {
+        return see_other("/login", None);
+    };
+    let input = NewTweet {
+        body: values.get("body"),
+        tweetedby: None,
+    };
+    match state.tweets.post(&me, &input).await {
+        Ok(_) => see_other("/", None),
+        Err(Error::Unauthorized) => see_other("/login", None),
         Err(error) => {
-            ctx.refused(FormKind::LogIn, answer.status, error, &["username"])
+            post.refused(&state, View::Home, FormKind::Tweet, error, &["body"])
                 .await
         }
     }
 }
 
-async fn sign_up(ctx: Ctx) -> Response {
-    let input = SignUp {
-        username: ctx.field("username"),
-        email: ctx.field("email"),
-        name: ctx.non_empty("name"),
-        password: ctx.field("password"),
+pub(super) async fn log_in(State(state): State<AppState>, request: Request) -> Response {
+    let (post, values) = read_post!(state, request, View::LogIn, FormKind::LogIn);
+    let input = LoginRequest {
+        username: values.get("username"),
+        password: values.get("password"),
     };
-    let answer = ctx
-        .api
-        .send::<UserDto>(&ctx.caller, Method::POST, paths::USERS, None, &input)
-        .await;
-    match answer.body {
-        Ok(_) => see_other("/", session_cookie(&answer.headers)),
+    let previous = post.me.as_ref().map(|me| me.session);
+    match state.accounts.log_in(&input, post.client, previous).await {
+        Ok((_, token)) => {
+            let jar = cookies::with_session(post.jar(), &state.config, &token);
+            see_other("/", Some(jar))
+        }
         Err(error) => {
-            ctx.refused(
-                FormKind::SignUp,
-                answer.status,
-                error,
-                &["username", "email", "name"],
-            )
-            .await
+            post.refused(&state, View::LogIn, FormKind::LogIn, error, &["username"])
+                .await
         }
     }
 }
 
-async fn profile(ctx: Ctx) -> Response {
-    let me = ctx.api.get::<UserDto>(&ctx.caller, paths::ME).await;
-    let Ok(user) = me.body else {
+pub(super) async fn sign_up(State(state): State<AppState>, request: Request) -> Response {
+    let (post, values) = read_post!(state, request, View::SignUp, FormKind::SignUp);
+    let input = SignUp {
+        username: values.get("username"),
+        email: values.get("email"),
+        name: values.non_empty("name"),
+        password: values.get("password"),
+    };
+    let previous = post.me.as_ref().map(|me| me.session);
+    match state.accounts.sign_up(&input, post.client, previous).await {
+        Ok((_, token)) => {
+            let jar = cookies::with_session(post.jar(), &state.config, &token);
+            see_other("/", Some(jar))
+        }
+        Err(error) => {
+            let keep = ["username", "email", "name"];
+            post.refused(&state, View::SignUp, FormKind::SignUp, error, &keep)
+                .await
+        }
+    }
+}
+
+pub(super) async fn profile(State(state): State<AppState>, request: Request) -> Response {
+    let (post, values) = read_post!(state, request, View::Profile, FormKind::Profile);
+    let Some(me) = post.me.clone() else {
         return see_other("/login", None);
     };
     let changed = |name: &str, current: &str| {
-        let value = ctx.field(name);
+        let value = values.get(name);
         (value.trim() != current).then_some(value)
     };
     let input = UpdateUser {
-        name: changed("name", &user.name),
-        email: changed("email", user.email.as_deref().unwrap_or_default()),
-        password: ctx.non_empty("password"),
-        current_password: ctx.non_empty("current_password"),
+        name: changed("name", me.user.name.as_str()),
+        email: changed("email", me.user.email.as_str()),
+        password: values.non_empty("password"),
+        current_password: values.non_empty("current_password"),
     };
-    // The version the form was rendered from, so a change made meanwhile
+    // The revision the form was rendered from, so a change made meanwhile
     // elsewhere is not overwritten (412).
-    let etag = ctx.non_empty("etag");
-    let answer = ctx
-        .api
-        .send::<UserDto>(
-            &ctx.caller,
-            Method::PUT,
-            &paths::user(&user.id),
-            etag.as_deref(),
-            &input,
-        )
-        .await;
-    match answer.body {
-        Ok(_) => see_other("/profile?saved=1", None),
+    let if_match = values
+        .non_empty("etag")
+        .and_then(|etag| etag.trim_matches('"').parse().ok())
+        .map(crate::domain::Version::new);
+    match state
+        .accounts
+        .update(&me, me.user.id, if_match, &input, post.client)
+        .await
+    {
+        Ok((_, rotated)) => {
+            let jar = rotated.map(|token| cookies::with_session(post.jar(), &state.config, &token));
+            see_other("/profile?saved=1", jar)
+        }
         Err(error) => {
-            ctx.refused(FormKind::Profile, answer.status, error, &["name", "email"])
+            let keep = ["name", "email"];
+            post.refused(&state, View::Profile, FormKind::Profile, error, &keep)
                 .await
         }
     }
 }
 
-async fn logout(ctx: Ctx) -> Response {
-    let answer = ctx
-        .api
-        .send::<()>(&ctx.caller, Method::POST, paths::LOGOUT, None, &())
-        .await;
-    match answer.body {
-        Ok(()) => see_other("/", session_cookie(&answer.headers)),
-        Err(error) => {
-            ctx.refused(FormKind::LogOut, answer.status, error, &[])
-                .await
+pub(super) async fn log_out(State(state): State<AppState>, request: Request) -> Response {
+    let (post, _) = read_post!(state, request, View::LogOut, FormKind::LogOut);
+    if let Some(me) = &post.me {
+        if let Err(error) = state.sessions.end(&me.session).await {
+            return post
+                .refused(&state, View::LogOut, FormKind::LogOut, error, &[])
+                .await;
         }
     }
-}
-
-async fn tweet(ctx: Ctx) -> Response {
-    let input = NewTweet {
-        body: ctx.field("body"),
-        tweetedby: None,
-    };
-    let answer = ctx
-        .api
-        .send::<serde_json::Value>(&ctx.caller, Method::POST, paths::TWEETS, None, &input)
-        .await;
-    match answer.body {
-        Ok(_) => see_other("/", None),
-        Err(error) if error.error == ErrorCode::Unauthorized => see_other("/login", None),
-        Err(error) => {
-            ctx.refused(FormKind::Tweet, answer.status, error, &["body"])
-                .await
-        }
-    }
-}
-
-/// Post/Redirect/Get: a reload after a successful post does not post again.
-fn see_other(to: &'static str, cookie: Option<HeaderValue>) -> Response {
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
-    if let Some(cookie) = cookie {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    response
-}
-
-fn session_cookie(headers: &HeaderMap) -> Option<HeaderValue> {
-    headers.get(header::SET_COOKIE).cloned()
+    let jar = cookies::without_session(post.jar(), &state.config);
+    see_other("/", Some(jar))
 }

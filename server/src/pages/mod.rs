@@ -1,100 +1,220 @@
-//! The server-rendered pages: each page's data is loaded from the API
-//! (in-process), provided to the Leptos app through context and shipped
+//! The server-rendered pages: each route loads its page's data from the
+//! services, provides it to the Leptos app through context and ships it
 //! in the page for hydration; the HTML forms post back to the same
-//! addresses ([`forms`]).
+//! addresses ([`forms`]); anything else is a file of the built site
+//! ([`assets`]) or the not-found page.
 
-mod api;
+mod assets;
+mod csp;
 mod forms;
 
 use app::{
-    api::{paths, ErrorBody, TweetDto, TweetList, UserDto, PAGE_DEFAULT},
+    api::ErrorBody,
     flux::{FormFeedback, FormKind, PageData, Timeline, TimelineKey},
     shell,
 };
 use axum::{
     body::Body,
-    extract::{Request, State},
-    http::{header, HeaderValue, Method, StatusCode},
+    extract::{FromRequestParts, Path, Request, State},
+    http::{header, request::Parts, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
     Router,
 };
 use chrono::{SecondsFormat, Utc};
 use leptos::prelude::provide_context;
-use leptos_axum::{AxumRouteListing, LeptosRoutes};
-use tower::ServiceExt;
-use tower_http::services::ServeDir;
 
-pub use api::{Api, Caller};
+use crate::{
+    domain::Username,
+    error::{Error, Result},
+    http::{dto, extract::MaybeUser, pagination::PageQuery},
+    services::SignedIn,
+    AppState,
+};
 
-use crate::{http::middleware::provide_page_csp, AppState};
-
-/// The app's pages (GET), their forms (POST), and the site's files.
-pub fn router(state: &AppState, pages: Vec<AxumRouteListing>) -> Router<AppState> {
-    let api = Api::new(state);
-    let render = {
-        let api = api.clone();
-        move |State(state): State<AppState>, request: Request| {
-            let api = api.clone();
-            async move { render(&api, &state, request, Rendering::default()).await }
-        }
-    };
-    let router = Router::new().leptos_routes_with_handler(pages, get(render));
-    let fallback = {
-        let api = api.clone();
-        move |State(state): State<AppState>, request: Request| {
-            file_or_not_found(api.clone(), state, request)
-        }
-    };
-    forms::routes(router, api).fallback(fallback)
+/// One page route per route of the app's router (a test holds the two
+/// lists equal).
+pub fn router() -> Router<AppState> {
+    // Rendering runs Leptos' reactive system, which spawns its tasks on
+    // the executor set here: tokio's.
+    let _ = any_spawner::Executor::init_tokio();
+    Router::new()
+        .route("/", get(home).post(forms::tweet))
+        .route("/login", get(login).post(forms::log_in))
+        .route("/signup", get(sign_up).post(forms::sign_up))
+        .route("/profile", get(profile).post(forms::profile))
+        .route("/logout", get(logout).post(forms::log_out))
+        .route("/u/{username}", get(user))
+        .fallback(file_or_not_found)
 }
 
-/// Everything else: a file of the built site (served precompressed when
-/// the browser accepts it), or the not-found page, rendered like every
-/// page (with the session's header).
-async fn file_or_not_found(api: Api, state: AppState, request: Request) -> Response {
-    let file = Request::builder()
-        .uri(request.uri().clone())
-        .header(
-            header::ACCEPT_ENCODING,
-            request
-                .headers()
-                .get(header::ACCEPT_ENCODING)
-                .cloned()
-                .unwrap_or(HeaderValue::from_static("identity")),
-        )
-        .body(Body::empty())
-        .expect("a valid request");
-    let site = ServeDir::new(&*state.leptos_options.site_root)
-        .precompressed_gzip()
-        .precompressed_br();
-    match site.oneshot(file).await {
-        Ok(found) if found.status() != StatusCode::NOT_FOUND => found.into_response(),
-        _ => render(&api, &state, request, Rendering::default()).await,
-    }
+/// Which page, with what its address asks for.
+#[derive(Clone, Debug)]
+enum View {
+    /// The timeline for a logged-in user; the login form for anyone else.
+    Home,
+    LogIn,
+    SignUp,
+    Profile,
+    LogOut,
+    /// `/u/:username`: one user's tweets.
+    User(String),
+    NotFound,
 }
 
-/// What a form post adds to a page's usual data.
-#[derive(Default)]
-pub(crate) struct Rendering {
-    pub feedback: Option<FormFeedback>,
-    pub status: Option<StatusCode>,
+async fn home(State(state): State<AppState>, request: Request) -> Response {
+    show(&state, request, View::Home).await
 }
 
-/// Renders the page at `request`'s path for its caller.
-pub(crate) async fn render(
-    api: &Api,
-    state: &AppState,
+async fn login(State(state): State<AppState>, request: Request) -> Response {
+    show(&state, request, View::LogIn).await
+}
+
+async fn sign_up(State(state): State<AppState>, request: Request) -> Response {
+    show(&state, request, View::SignUp).await
+}
+
+async fn profile(State(state): State<AppState>, request: Request) -> Response {
+    show(&state, request, View::Profile).await
+}
+
+async fn logout(State(state): State<AppState>, request: Request) -> Response {
+    show(&state, request, View::LogOut).await
+}
+
+async fn user(
+    State(state): State<AppState>,
+    Path(username): Path<String>,
     request: Request,
-    rendering: Rendering,
 ) -> Response {
-    let caller = Caller::of(&request);
-    let (mut data, status) = load(api, &caller, request.uri()).await;
-    data.form = rendering.feedback;
-    let status = rendering.status.or(status);
+    show(&state, request, View::User(username)).await
+}
 
+/// Everything else: a file of the built site, or the not-found page,
+/// rendered like every page (with the session's header).
+async fn file_or_not_found(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    if matches!(parts.method, Method::GET | Method::HEAD) {
+        if let Some(file) = assets::file(&state.leptos_options, &parts).await {
+            return file;
+        }
+    }
+    show(&state, Request::from_parts(parts, body), View::NotFound).await
+}
+
+/// Renders `view` for the request's user.
+async fn show(state: &AppState, request: Request, view: View) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let me = match MaybeUser::from_request_parts(&mut parts, state).await {
+        Ok(MaybeUser(me)) => me,
+        Err(error) => return failure_page(error),
+    };
+    page(state, parts, me.as_ref(), view, None).await
+}
+
+/// The page `view` with what a refused form adds to it.
+async fn page(
+    state: &AppState,
+    parts: Parts,
+    me: Option<&SignedIn>,
+    view: View,
+    refused: Option<(StatusCode, FormFeedback)>,
+) -> Response {
+    let loaded = load(state, &parts, me, &view).await;
+    let (mut data, mut status) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return failure_page(error),
+    };
+    if let Some((refusal, feedback)) = refused {
+        status = refusal;
+        data.form = Some(feedback);
+    }
+    render(state, parts, data, status).await
+}
+
+/// The data `view` shows, and its status.
+async fn load(
+    state: &AppState,
+    parts: &Parts,
+    me: Option<&SignedIn>,
+    view: &View,
+) -> Result<(PageData, StatusCode)> {
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let mut data = PageData {
+        now: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+        user: me.map(|me| dto::user(&me.user, true)),
+        user_etag: me.and_then(|me| dto::etag(&me.user).to_str().ok().map(str::to_string)),
+        ..PageData::default()
+    };
+    let mut status = StatusCode::OK;
+    let timeline = match view {
+        View::Home if me.is_some() => Some((TimelineKey::Everyone, None)),
+        View::User(name) => Some((TimelineKey::Author(name.clone()), Some(name.as_str()))),
+        View::Profile => {
+            data.saved = param("saved").map(|_| FormKind::Profile);
+            None
+        }
+        View::NotFound => {
+            status = StatusCode::NOT_FOUND;
+            None
+        }
+        _ => None,
+    };
+    if let Some((key, author)) = timeline {
+        let cursor = PageQuery {
+            max_id: param("max_id"),
+            ..PageQuery::default()
+        };
+        let loaded = match (cursor.page(), author.map(Username::parse).transpose()) {
+            (Ok(page), Ok(author)) => state
+                .tweets
+                .timeline(author.as_ref(), page)
+                .await
+                .map(|t| (page, t)),
+            (Err(error), _) => Err(error),
+            // A name nobody can have is nobody's.
+            (_, Err(_)) => Err(Error::NotFound),
+        };
+        data.timeline = Some(match loaded {
+            Ok((page, tweets)) => Timeline {
+                has_more: page.is_full(tweets.len()),
+                key,
+                tweets: tweets.iter().map(dto::tweet).collect(),
+                error: None,
+            },
+            Err(error) if error.status().is_server_error() => return Err(error),
+            Err(error) => {
+                status = error.status();
+                Timeline {
+                    key,
+                    tweets: Vec::new(),
+                    has_more: false,
+                    error: Some(error.into_body()),
+                }
+            }
+        });
+    }
+    Ok((data, status))
+}
+
+/// Renders the app for `parts`' address with `data`.
+async fn render(
+    state: &AppState,
+    mut parts: Parts,
+    data: PageData,
+    status: StatusCode,
+) -> Response {
     let options = state.leptos_options.clone();
-    let csp = provide_page_csp(options.clone());
+    let csp = csp::provide(&options);
     let context = move || {
         csp();
         provide_context(data.clone());
@@ -102,105 +222,78 @@ pub(crate) async fn render(
     let handler =
         leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()));
     // A form post re-renders its page as the page would be fetched.
-    let (mut parts, _) = request.into_parts();
     parts.method = Method::GET;
     let mut response = handler(Request::from_parts(parts, Body::empty())).await;
-    if let Some(status) = status {
+    if status != StatusCode::OK {
         *response.status_mut() = status;
     }
     // The page carries the user's own data (their e-mail address).
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+/// A page for a failure no page can show around: the storage does not
+/// answer (503), or a bug (500). It says so instead of pretending the
+/// visitor is logged out.
+fn failure_page(error: Error) -> Response {
+    let status = error.status();
+    let retry = matches!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let body: ErrorBody = error.into_body();
+    let message = if retry {
+        "Chirp can't reach its storage right now. Try again in a moment."
+    } else {
+        "Something went wrong on our side. Try again in a moment."
+    };
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Unavailable · Chirp</title></head><body><main>\
+         <h1>Chirp is unavailable</h1><p role=\"alert\">{message}</p>\
+         <p><a href=\"\">Try again</a></p></main></body></html><!-- {} -->",
+        body.error
+    );
+    let mut response = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
+    if retry {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
     response
         .headers_mut()
-        .insert(header::CACHE_CONTROL, "private, no-store".parse().unwrap());
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
-/// The data the page at `uri` shows, and its status if not 200.
-async fn load(api: &Api, caller: &Caller, uri: &axum::http::Uri) -> (PageData, Option<StatusCode>) {
-    let me = api.get::<UserDto>(caller, paths::ME).await;
-    let user_etag = me
-        .headers
-        .get(header::ETAG)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let user = me.body.ok();
-    let query: Vec<(String, String)> = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-        .into_owned()
-        .collect();
-    let param = |name: &str| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let max_id = param("max_id");
+#[cfg(test)]
+mod tests {
+    /// The routes `router()` gives a page.
+    const PAGES: [&str; 6] = [
+        "/",
+        "/login",
+        "/signup",
+        "/profile",
+        "/logout",
+        "/u/{username}",
+    ];
 
-    let path = uri.path();
-    let key = if path == "/" && user.is_some() {
-        Some(TimelineKey::Everyone)
-    } else {
-        path.strip_prefix("/u/")
-            .filter(|name| !name.is_empty() && !name.contains('/'))
-            .map(|name| TimelineKey::Author(name.to_string()))
-    };
-    let mut status = None;
-    let timeline = match key {
-        None => None,
-        Some(key) => {
-            let (tweets, error) = match timeline(api, caller, &key, max_id.as_deref()).await {
-                Ok(tweets) => (tweets, None),
-                Err((error_status, error)) => {
-                    status = Some(error_status);
-                    (Vec::new(), Some(error))
-                }
-            };
-            Some(Timeline {
-                has_more: tweets.len() >= PAGE_DEFAULT as usize,
-                key,
-                tweets,
-                error,
-            })
-        }
-    };
-    let saved = (path == "/profile" && param("saved").is_some()).then_some(FormKind::Profile);
-    let data = PageData {
-        now: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-        user,
-        user_etag,
-        timeline,
-        form: None,
-        saved,
-    };
-    (data, status)
-}
-
-/// A page of `key`'s timeline, or the API's status and error (an unknown
-/// user is a 404 page).
-async fn timeline(
-    api: &Api,
-    caller: &Caller,
-    key: &TimelineKey,
-    max_id: Option<&str>,
-) -> Result<Vec<TweetDto>, (StatusCode, ErrorBody)> {
-    // The serializer is not `Send`: done with before the first await.
-    let uri = {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("limit", &PAGE_DEFAULT.to_string());
-        if let TimelineKey::Author(name) = key {
-            query.append_pair("tweetedby", name);
-        }
-        if let Some(max_id) = max_id {
-            query.append_pair("max_id", max_id);
-        }
-        format!("{}?{}", paths::TWEETS, query.finish())
-    };
-    let answer = api.get::<TweetList>(caller, &uri).await;
-    answer.body.map(|list| list.tweets_list).map_err(|error| {
-        let status = if answer.status.is_success() {
-            StatusCode::INTERNAL_SERVER_ERROR
-        } else {
-            answer.status
-        };
-        (status, error)
-    })
+    #[test]
+    fn every_route_of_the_app_is_a_page_route() {
+        let leptos: Vec<String> = leptos_axum::generate_route_list(app::App)
+            .into_iter()
+            .map(|route| route.path().replace(":username", "{username}"))
+            .collect();
+        let mut ours: Vec<&str> = PAGES.to_vec();
+        let mut theirs: Vec<&str> = leptos.iter().map(String::as_str).collect();
+        ours.sort_unstable();
+        theirs.sort_unstable();
+        assert_eq!(ours, theirs);
+    }
 }

@@ -3,8 +3,6 @@
 
 use std::{error::Error as StdError, fmt};
 
-use crate::domain::Version;
-
 type Cause = Box<dyn StdError + Send + Sync + 'static>;
 
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +15,10 @@ pub enum StoreError {
     /// The store is down, busy past its timeout, or unreachable: retry later.
     #[error("storage unavailable")]
     Unavailable(#[source] Cause),
+    /// The deployment cannot serve Chirp as configured (e.g. a MongoDB that
+    /// is not a replica set); the text says what to change.
+    #[error("{0}")]
+    Misconfigured(String),
     /// Stored data cannot be read back (e.g. an event of an unknown schema).
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
@@ -30,24 +32,9 @@ pub enum Conflict {
     UsernameTaken,
     EmailTaken,
     /// The stream moved on since the caller read it.
-    StaleVersion {
-        expected: Version,
-        actual: Version,
-    },
+    StaleVersion,
     /// An insert reused an existing id.
     DuplicateId,
-}
-
-impl Conflict {
-    /// The API error code for this conflict.
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::UsernameTaken => "username_taken",
-            Self::EmailTaken => "email_taken",
-            Self::StaleVersion { .. } => "stale_version",
-            Self::DuplicateId => "duplicate_id",
-        }
-    }
 }
 
 impl fmt::Display for Conflict {
@@ -55,9 +42,7 @@ impl fmt::Display for Conflict {
         match self {
             Self::UsernameTaken => f.write_str("username is taken"),
             Self::EmailTaken => f.write_str("email is taken"),
-            Self::StaleVersion { expected, actual } => {
-                write!(f, "expected version {expected}, stream is at {actual}")
-            }
+            Self::StaleVersion => f.write_str("the stream moved on since it was read"),
             Self::DuplicateId => f.write_str("id already exists"),
         }
     }
@@ -72,10 +57,16 @@ impl StoreError {
         Self::Internal(cause.into())
     }
 
-    pub const fn conflict(&self) -> Option<Conflict> {
+    /// Every caller of a failed batch gets the same kind of error; the cause
+    /// is not `Clone`, so its text goes along instead.
+    pub fn copy(&self) -> Self {
         match self {
-            Self::Conflict(c) => Some(*c),
-            _ => None,
+            Self::Conflict(conflict) => Self::Conflict(*conflict),
+            Self::NotFound => Self::NotFound,
+            Self::Unavailable(cause) => Self::unavailable(cause.to_string()),
+            Self::Corrupt(what) => Self::Corrupt(what.clone()),
+            Self::Misconfigured(what) => Self::Misconfigured(what.clone()),
+            Self::Internal(cause) => Self::internal(cause.to_string()),
         }
     }
 }

@@ -1,11 +1,9 @@
-//! Storage: ports ([`traits`]), the shared event codec and projection, and
-//! two adapters: SQLite (embedded default) and MongoDB (production).
+//! Storage: ports ([`traits`]), the shared event codec, and two adapters:
+//! SQLite (embedded default) and MongoDB (production).
 
 pub mod codec;
 mod error;
 pub mod mongo;
-pub mod projection;
-mod settings;
 pub mod sqlite;
 mod traits;
 mod types;
@@ -13,44 +11,55 @@ mod types;
 use std::sync::Arc;
 
 pub use error::{Conflict, StoreError, StoreResult};
-pub use settings::{StorageConfig, StoreKind};
-pub use traits::{
-    EventStore, Maintenance, RebuildReport, ReleaseStore, SessionStore, TweetStore, UserReadModel,
+pub use traits::{Health, ReleaseStore, SessionStore, TweetStore, UserStore};
+pub use types::{
+    ApiRelease, Append, AuthoredTweet, Limit, NewSession, Page, RebuildReport, RecordedEvent,
+    Session, TokenHash,
 };
-pub use types::{ApiRelease, Limit, Page, RecordedEvent, Session, TokenHash, UserRecord};
 
-/// Every store, as the application sees them. Cheap to clone.
+use crate::config::{Config, StoreChoice};
+
+/// Every port, as the services see them; each points at the same adapter.
+/// Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    pub events: Arc<dyn EventStore>,
-    pub users: Arc<dyn UserReadModel>,
+    pub users: Arc<dyn UserStore>,
     pub tweets: Arc<dyn TweetStore>,
     pub sessions: Arc<dyn SessionStore>,
     pub releases: Arc<dyn ReleaseStore>,
-    pub maintenance: Arc<dyn Maintenance>,
+    pub health: Arc<dyn Health>,
 }
 
 impl Store {
     /// One adapter value that implements every port.
     pub fn from_adapter<A>(adapter: A) -> Self
     where
-        A: EventStore
-            + UserReadModel
-            + TweetStore
-            + SessionStore
-            + ReleaseStore
-            + Maintenance
-            + 'static,
+        A: UserStore + TweetStore + SessionStore + ReleaseStore + Health + 'static,
     {
         let adapter = Arc::new(adapter);
         Self {
-            events: adapter.clone(),
             users: adapter.clone(),
             tweets: adapter.clone(),
             sessions: adapter.clone(),
             releases: adapter.clone(),
-            maintenance: adapter,
+            health: adapter,
         }
+    }
+
+    /// Opens the configured store: the SQLite file (created on first run)
+    /// or the MongoDB replica set (checked, indexes ensured).
+    pub async fn open(config: &Config) -> StoreResult<Self> {
+        Ok(match config.store {
+            StoreChoice::Sqlite => {
+                Self::from_adapter(sqlite::SqliteStore::open(&config.data_dir).await?)
+            }
+            StoreChoice::Mongodb => {
+                let settings = config
+                    .mongo_settings()
+                    .map_err(|e| StoreError::Misconfigured(e.to_string()))?;
+                Self::from_adapter(mongo::MongoStore::connect(&settings).await?)
+            }
+        })
     }
 }
 
@@ -58,17 +67,4 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Store")
     }
-}
-
-/// Opens the configured store: the SQLite file (created on first run) or
-/// the MongoDB deployment (pinged, indexes ensured).
-pub async fn open(config: &StorageConfig) -> StoreResult<Store> {
-    Ok(match &config.kind {
-        StoreKind::Sqlite { data_dir } => {
-            Store::from_adapter(sqlite::SqliteStore::open(data_dir).await?)
-        }
-        StoreKind::MongoDb { uri, database } => {
-            Store::from_adapter(mongo::MongoStore::connect(uri, database).await?)
-        }
-    })
 }

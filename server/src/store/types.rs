@@ -1,36 +1,46 @@
-//! What the stores hold and return, independent of any database.
+//! What the stores take and return, independent of any database.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::domain::{
-    DisplayName, Email, Id, PasswordHash, Timestamp, UserEvent, Username, Version,
-};
+use crate::domain::{Id, Timestamp, Tweet, User, UserEvent, Username, Version};
 
-/// One event as stored: where it sits in its stream and in the global log.
+/// One event as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedEvent {
-    /// Position in the whole log, starting at 1, in commit order: catch-up
-    /// readers resume from the last position they saw.
-    pub position: u64,
+    /// Unique and time-ordered, made by the application like every id.
+    pub id: Id,
     pub stream_id: Id,
     /// This event's version within its stream, starting at 1.
     pub version: Version,
     pub event: UserEvent,
 }
 
-/// A row of the users read model: the current state of a live user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserRecord {
-    pub id: Id,
-    pub username: Username,
-    pub email: Email,
-    pub name: DisplayName,
-    pub password_hash: PasswordHash,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    /// Version of the user's event stream this row reflects (for `ETag`).
-    pub version: Version,
+/// One decision about a user, written in one transaction: the events are
+/// appended if the stream is exactly at `expected`, projected into the
+/// users read model, and the session changes made.
+#[derive(Debug)]
+pub struct Append {
+    pub user_id: Id,
+    pub expected: Version,
+    pub events: Vec<UserEvent>,
+    /// A session to open (sign-up, login, the rotation after a password
+    /// change). The store stamps it with the user's credentials version as
+    /// projected, so it is valid exactly as long as that password is.
+    pub open_session: Option<NewSession>,
+    /// The session the request came with, ended by a login.
+    pub close_session: Option<TokenHash>,
+}
+
+impl Append {
+    pub fn new(user_id: Id, expected: Version, events: Vec<UserEvent>) -> Self {
+        Self {
+            user_id,
+            expected,
+            events,
+            open_session: None,
+            close_session: None,
+        }
+    }
 }
 
 /// A page of a newest-first list. `max_id` and `since_id` are exclusive
@@ -51,26 +61,30 @@ impl Page {
         }
     }
 
-    pub fn older_than(max_id: Id, limit: Limit) -> Self {
-        Self {
-            max_id: Some(max_id),
-            since_id: None,
-            limit,
-        }
+    /// Whether a page that came back with `returned` items may have older
+    /// ones after it.
+    pub fn is_full(&self, returned: usize) -> bool {
+        returned >= usize::from(self.limit.get())
+    }
+
+    /// Whether this is the newest page with no cursor (the most read one).
+    pub fn is_newest(&self) -> bool {
+        self.max_id.is_none() && self.since_id.is_none()
     }
 }
 
-/// How many items a page holds: 1..=100, 20 unless asked.
+/// How many items a page holds: 1 to [`app::api::PAGE_MAX`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit(u16);
 
 impl Limit {
-    pub const MAX: u16 = 100;
-    pub const DEFAULT: Self = Self(20);
+    pub const DEFAULT: Self = Self(app::api::PAGE_DEFAULT as u16);
 
-    /// Clamps into 1..=100, so a client asking for 10,000 gets 100.
-    pub fn clamped(n: i64) -> Self {
-        Self(n.clamp(1, Self::MAX as i64) as u16)
+    /// `None` outside 1..=PAGE_MAX: a client asking for 0 or 10,000 is told.
+    pub fn new(n: i64) -> Option<Self> {
+        (1..=i64::from(app::api::PAGE_MAX))
+            .contains(&n)
+            .then_some(Self(n as u16))
     }
 
     pub const fn get(self) -> u16 {
@@ -84,14 +98,44 @@ impl Default for Limit {
     }
 }
 
+/// A tweet with its author's username, as every reader shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthoredTweet {
+    pub tweet: Tweet,
+    pub author: Username,
+}
+
 /// A server-side session. Stores keep only the SHA-256 of the token the
 /// browser holds, so a leaked database does not hand out live sessions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub token_hash: TokenHash,
     pub user_id: Id,
+    /// The user's credentials version when it was opened (see
+    /// [`User::credentials`]).
+    pub credentials: Version,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+}
+
+/// A session about to be opened by an [`Append`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewSession {
+    pub token_hash: TokenHash,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl NewSession {
+    pub fn for_user(self, user: &User) -> Session {
+        Session {
+            token_hash: self.token_hash,
+            user_id: user.id,
+            credentials: user.credentials,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+        }
+    }
 }
 
 /// SHA-256 of a session token.
@@ -104,17 +148,12 @@ impl TokenHash {
     }
 
     pub fn to_hex(self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(self.0)
     }
 
-    pub fn from_hex(hex: &str) -> Option<Self> {
-        if hex.len() != 64 || !hex.is_ascii() {
-            return None;
-        }
+    pub fn from_hex(text: &str) -> Option<Self> {
         let mut bytes = [0u8; 32];
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
-        }
+        hex::decode_to_slice(text, &mut bytes).ok()?;
         Some(Self(bytes))
     }
 }
@@ -128,12 +167,18 @@ impl std::fmt::Debug for TokenHash {
 
 /// One entry of the original service's `apirelease` collection, served by
 /// `GET /api/v1/info`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiRelease {
     pub buildtime: String,
     pub version: String,
     pub methods: String,
     pub links: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RebuildReport {
+    pub events: u64,
+    pub users: u64,
 }
 
 #[cfg(test)]
@@ -149,9 +194,10 @@ mod tests {
     }
 
     #[test]
-    fn limits_are_clamped() {
-        assert_eq!(Limit::clamped(0).get(), 1);
-        assert_eq!(Limit::clamped(10_000).get(), 100);
+    fn limits_are_one_to_the_page_maximum() {
+        assert_eq!(Limit::new(0), None);
+        assert_eq!(Limit::new(101), None);
+        assert_eq!(Limit::new(100).map(Limit::get), Some(100));
         assert_eq!(Limit::default().get(), 20);
     }
 }

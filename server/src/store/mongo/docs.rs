@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::{
-        DisplayName, Email, Id, PasswordHash, Timestamp, Tweet, TweetBody, Username, Version,
+        DisplayName, Email, Id, PasswordHash, Timestamp, Tweet, TweetBody, User, Username, Version,
     },
-    store::{codec, ApiRelease, RecordedEvent, Session, StoreError, TokenHash, UserRecord},
+    store::{codec, ApiRelease, RecordedEvent, Session, StoreError, TokenHash},
 };
 
 pub fn date(t: Timestamp) -> DateTime {
@@ -17,6 +17,10 @@ pub fn date(t: Timestamp) -> DateTime {
 
 fn timestamp(d: DateTime) -> Timestamp {
     Timestamp::from_millis(d.timestamp_millis())
+}
+
+fn version(v: i64) -> Version {
+    Version::new(v as u64)
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -32,10 +36,16 @@ pub struct UserDoc {
     pub created_at: DateTime,
     pub updated_at: DateTime,
     pub version: i64,
+    // Documents written before these fields existed read as 0 here and in
+    // their sessions, so an upgrade logs nobody out.
+    #[serde(default)]
+    pub revision: i64,
+    #[serde(default)]
+    pub credentials: i64,
 }
 
-impl From<&UserRecord> for UserDoc {
-    fn from(u: &UserRecord) -> Self {
+impl From<&User> for UserDoc {
+    fn from(u: &User) -> Self {
         Self {
             id: u.id.as_i64(),
             username: u.username.as_str().to_owned(),
@@ -47,11 +57,13 @@ impl From<&UserRecord> for UserDoc {
             created_at: date(u.created_at),
             updated_at: date(u.updated_at),
             version: u.version.get() as i64,
+            revision: u.revision.get() as i64,
+            credentials: u.credentials.get() as i64,
         }
     }
 }
 
-impl From<UserDoc> for UserRecord {
+impl From<UserDoc> for User {
     fn from(d: UserDoc) -> Self {
         Self {
             id: Id::from_i64(d.id),
@@ -61,17 +73,19 @@ impl From<UserDoc> for UserRecord {
             password_hash: PasswordHash::from_stored(d.password_hash),
             created_at: timestamp(d.created_at),
             updated_at: timestamp(d.updated_at),
-            version: Version::new(d.version as u64),
+            version: version(d.version),
+            revision: version(d.revision),
+            credentials: version(d.credentials),
         }
     }
 }
 
-/// `_id` is the global position. The payload is the codec's JSON text, the
-/// same bytes SQLite stores, so one codec and its upcasters serve both.
+/// `_id` is the event's own id. The payload is the codec's JSON text, the
+/// same bytes SQLite stores, so one codec serves both.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct EventDoc {
     #[serde(rename = "_id")]
-    pub position: i64,
+    pub id: i64,
     pub stream_id: i64,
     pub version: i64,
     pub kind: String,
@@ -83,9 +97,9 @@ impl TryFrom<EventDoc> for RecordedEvent {
     type Error = StoreError;
     fn try_from(d: EventDoc) -> Result<Self, StoreError> {
         Ok(Self {
-            position: d.position as u64,
+            id: Id::from_i64(d.id),
             stream_id: Id::from_i64(d.stream_id),
-            version: Version::new(d.version as u64),
+            version: version(d.version),
             event: codec::decode(&d.kind, d.schema_version as u32, &d.payload)?,
         })
     }
@@ -122,6 +136,14 @@ impl From<TweetDoc> for Tweet {
     }
 }
 
+/// Just the username, for a page's authors.
+#[derive(Debug, Deserialize)]
+pub struct AuthorDoc {
+    #[serde(rename = "_id")]
+    pub id: i64,
+    pub username: String,
+}
+
 /// `_id` is the hex SHA-256 of the token. `expires_at` is a BSON date so
 /// the TTL index can remove expired sessions on its own.
 #[derive(Debug, Serialize, Deserialize)]
@@ -129,6 +151,8 @@ pub struct SessionDoc {
     #[serde(rename = "_id")]
     pub token_hash: String,
     pub user_id: i64,
+    #[serde(default)]
+    pub credentials: i64,
     pub created_at: DateTime,
     pub expires_at: DateTime,
 }
@@ -138,6 +162,7 @@ impl From<&Session> for SessionDoc {
         Self {
             token_hash: s.token_hash.to_hex(),
             user_id: s.user_id.as_i64(),
+            credentials: s.credentials.get() as i64,
             created_at: date(s.created_at),
             expires_at: date(s.expires_at),
         }
@@ -151,6 +176,7 @@ impl TryFrom<SessionDoc> for Session {
             token_hash: TokenHash::from_hex(&d.token_hash)
                 .ok_or_else(|| StoreError::Corrupt("a session id is not a SHA-256".into()))?,
             user_id: Id::from_i64(d.user_id),
+            credentials: version(d.credentials),
             created_at: timestamp(d.created_at),
             expires_at: timestamp(d.expires_at),
         })

@@ -1,5 +1,6 @@
 //! Indexes, created at every start-up: `createIndexes` with an existing
-//! identical index is a no-op, so this is idempotent.
+//! identical index is a no-op, so this is idempotent. Creating them also
+//! creates the collections, which transactions on older servers cannot.
 
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use mongodb::{
     Collection, IndexModel,
 };
 
-use super::{docs::UserDoc, errors::from_mongo, MongoStore};
+use super::{docs::UserDoc, MongoStore};
 use crate::store::StoreResult;
 
 fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
@@ -24,39 +25,38 @@ fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
         .build()
 }
 
-/// The users read model's unique keys. Also used for the collection a
-/// rebuild fills before it is swapped in.
-pub async fn ensure_user_indexes(users: &Collection<UserDoc>) -> StoreResult<()> {
-    users
-        .create_indexes([
+/// The users read model's unique keys (their names are what a duplicate-key
+/// error reports, see `errors.rs`). Also used for the collection a rebuild
+/// fills before it is swapped in.
+pub async fn ensure_user_indexes(
+    store: &MongoStore,
+    users: &Collection<UserDoc>,
+) -> StoreResult<()> {
+    store
+        .within(users.create_indexes([
             index(doc! { "username_key": 1 }, "username_key", true),
             index(doc! { "email_key": 1 }, "email_key", true),
-        ])
+        ]))
         .await
         .map(drop)
-        .map_err(from_mongo)
 }
 
 pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
-    ensure_user_indexes(&store.users).await?;
+    ensure_user_indexes(store, &store.users).await?;
     store
-        .events
-        .create_indexes([index(
+        .within(store.events.create_indexes([index(
             doc! { "stream_id": 1, "version": 1 },
             "stream_version",
             true,
-        )])
-        .await
-        .map_err(from_mongo)?;
+        )]))
+        .await?;
     store
-        .tweets
-        .create_indexes([index(
+        .within(store.tweets.create_indexes([index(
             doc! { "author_id": 1, "_id": -1 },
             "author_newest",
             false,
-        )])
-        .await
-        .map_err(from_mongo)?;
+        )]))
+        .await?;
     let ttl = IndexModel::builder()
         .keys(doc! { "expires_at": 1 })
         .options(
@@ -67,20 +67,11 @@ pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
         )
         .build();
     store
-        .sessions
-        .create_indexes([index(doc! { "user_id": 1 }, "user", false), ttl])
-        .await
-        .map_err(from_mongo)?;
-    // Transactions cannot create collections on older servers, so the
-    // position counter (and with it its collection) exists before any append.
-    store
-        .counters
-        .update_one(
-            doc! { "_id": "events" },
-            doc! { "$setOnInsert": { "position": 0_i64 } },
+        .within(
+            store
+                .sessions
+                .create_indexes([index(doc! { "user_id": 1 }, "user", false), ttl]),
         )
-        .upsert(true)
-        .await
-        .map_err(from_mongo)?;
+        .await?;
     Ok(())
 }

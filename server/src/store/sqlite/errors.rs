@@ -1,13 +1,17 @@
-//! rusqlite errors → [`StoreError`]. Driver messages go into the error's
-//! source (for logs), never into what callers match on or show.
+//! rusqlite errors → [`StoreError`], so adapter code can use `?`. Driver
+//! messages go into the error's source (for logs), never into what callers
+//! match on or show.
 
 use rusqlite::{ffi, ErrorCode};
 
 use crate::store::{Conflict, StoreError};
 
-pub fn from_sqlite(error: rusqlite::Error) -> StoreError {
-    match &error {
-        rusqlite::Error::SqliteFailure(failure, _) => match failure.code {
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        let rusqlite::Error::SqliteFailure(failure, _) = &error else {
+            return StoreError::internal(error);
+        };
+        match failure.code {
             ErrorCode::DatabaseBusy
             | ErrorCode::DatabaseLocked
             | ErrorCode::CannotOpen
@@ -22,27 +26,13 @@ pub fn from_sqlite(error: rusqlite::Error) -> StoreError {
             ErrorCode::ConstraintViolation => match failure.extended_code {
                 ffi::SQLITE_CONSTRAINT_PRIMARYKEY => Conflict::DuplicateId.into(),
                 ffi::SQLITE_CONSTRAINT_FOREIGNKEY => StoreError::NotFound,
-                ffi::SQLITE_CONSTRAINT_UNIQUE => unique_violation(&error),
+                // Usernames, e-mail addresses and stream versions are
+                // checked first, under the write lock, so that the error
+                // can say which; a unique index refusing a write after
+                // those checks is a bug, not a conflict to report.
                 _ => StoreError::internal(error),
             },
             _ => StoreError::internal(error),
-        },
-        _ => StoreError::internal(error),
-    }
-}
-
-/// Names which unique index refused the write. The transaction checks
-/// first, so this is a backstop; it reads SQLite's own message because the
-/// extended code does not carry the index name.
-fn unique_violation(error: &rusqlite::Error) -> StoreError {
-    let message = error.to_string();
-    if message.contains("users.username_key") {
-        Conflict::UsernameTaken.into()
-    } else if message.contains("users.email_key") {
-        Conflict::EmailTaken.into()
-    } else {
-        // Stream versions are checked before inserting, under the write
-        // lock: reaching this is a bug, not a conflict to report.
-        StoreError::internal(message)
+        }
     }
 }

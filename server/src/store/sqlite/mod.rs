@@ -4,7 +4,6 @@
 //! connections; all database work runs off the async runtime.
 
 mod errors;
-mod events;
 mod readers;
 mod releases;
 mod rows;
@@ -24,8 +23,8 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use schema::{schema_version, BUSY_TIMEOUT_MS};
 
-use self::{errors::from_sqlite, readers::Readers, writer::Writer};
-use super::{Maintenance, RebuildReport, StoreError, StoreResult};
+use self::{readers::Readers, writer::Writer};
+use super::{Health, StoreError, StoreResult};
 
 /// The database file's name inside the data directory.
 pub const FILE_NAME: &str = "chirp.sqlite3";
@@ -36,8 +35,6 @@ pub struct SqliteStore {
     writer: Writer,
     readers: Arc<Readers>,
     path: PathBuf,
-    /// The timeline's newest page, see [`tweets::NewestPage`].
-    newest: Arc<std::sync::Mutex<Option<tweets::NewestPage>>>,
 }
 
 impl SqliteStore {
@@ -52,8 +49,8 @@ impl SqliteStore {
     fn open_blocking(dir: &Path) -> StoreResult<Self> {
         std::fs::create_dir_all(dir).map_err(StoreError::unavailable)?;
         let path = dir.join(FILE_NAME);
-        let mut writer = Connection::open(&path).map_err(from_sqlite)?;
-        schema::configure(&writer).map_err(from_sqlite)?;
+        let mut writer = Connection::open(&path)?;
+        schema::configure(&writer)?;
         schema::migrate(&mut writer)?;
         let readers = (0..READERS)
             .map(|_| {
@@ -67,13 +64,11 @@ impl SqliteStore {
                 conn.pragma_update(None, "query_only", true)?;
                 Ok(conn)
             })
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(from_sqlite)?;
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(Self {
             writer: Writer::spawn(writer).map_err(StoreError::internal)?,
             readers: Arc::new(Readers::new(readers)),
             path,
-            newest: Arc::default(),
         })
     }
 
@@ -87,9 +82,7 @@ impl SqliteStore {
         &self,
         work: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> StoreResult<T> {
-        self.readers
-            .read(move |conn| work(conn).map_err(from_sqlite))
-            .await
+        self.readers.read(move |conn| Ok(work(conn)?)).await
     }
 
     /// Same on the writer connection, inside its transaction.
@@ -97,18 +90,12 @@ impl SqliteStore {
         &self,
         work: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> StoreResult<T> {
-        self.writer
-            .write(move |conn| work(conn).map_err(from_sqlite))
-            .await
+        self.writer.write(move |conn| Ok(work(conn)?)).await
     }
 }
 
 #[async_trait]
-impl Maintenance for SqliteStore {
-    async fn rebuild_read_models(&self) -> StoreResult<RebuildReport> {
-        self.writer.write(events::rebuild).await
-    }
-
+impl Health for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
         self.with_reader(|conn| conn.query_row("SELECT 1", [], |_| Ok(())))
             .await

@@ -1,89 +1,115 @@
-//! Row ↔ value mapping shared by the queries.
+//! Row ↔ value mapping shared by the queries: each table's columns are
+//! named once, here.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::errors::from_sqlite;
 use crate::{
     domain::{
-        DisplayName, Email, Id, PasswordHash, Timestamp, Tweet, TweetBody, Username, Version,
+        DisplayName, Email, Id, PasswordHash, Timestamp, Tweet, TweetBody, User, Username, Version,
     },
-    store::{codec, RecordedEvent, StoreResult, UserRecord},
+    store::{codec, AuthoredTweet, Page, RecordedEvent, StoreResult},
 };
 
 pub const USER_COLUMNS: &str =
-    "id, username, email, name, password_hash, created_at, updated_at, version";
+    "id, username, email, name, password_hash, created_at, updated_at, version, revision, credentials";
 
-pub fn user(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
-    Ok(UserRecord {
-        id: Id::from_i64(row.get(0)?),
-        username: Username::from_stored(row.get::<_, String>(1)?),
-        email: Email::from_stored(row.get::<_, String>(2)?),
-        name: DisplayName::from_stored(row.get::<_, String>(3)?),
-        password_hash: PasswordHash::from_stored(row.get::<_, String>(4)?),
-        created_at: Timestamp::from_millis(row.get(5)?),
-        updated_at: Timestamp::from_millis(row.get(6)?),
-        version: Version::new(row.get::<_, i64>(7)? as u64),
+/// A user read from [`USER_COLUMNS`] starting at column `at`.
+pub fn user_at(row: &Row<'_>, at: usize) -> rusqlite::Result<User> {
+    let version = |i: usize| row.get::<_, i64>(at + i).map(|v| Version::new(v as u64));
+    Ok(User {
+        id: Id::from_i64(row.get(at)?),
+        username: Username::from_stored(row.get::<_, String>(at + 1)?),
+        email: Email::from_stored(row.get::<_, String>(at + 2)?),
+        name: DisplayName::from_stored(row.get::<_, String>(at + 3)?),
+        password_hash: PasswordHash::from_stored(row.get::<_, String>(at + 4)?),
+        created_at: Timestamp::from_millis(row.get(at + 5)?),
+        updated_at: Timestamp::from_millis(row.get(at + 6)?),
+        version: version(7)?,
+        revision: version(8)?,
+        credentials: version(9)?,
     })
 }
 
-pub fn user_by_id(conn: &Connection, id: Id) -> StoreResult<Option<UserRecord>> {
-    conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))
-        .and_then(|mut stmt| stmt.query_row([id.as_i64()], user).optional())
-        .map_err(from_sqlite)
+pub fn user(row: &Row<'_>) -> rusqlite::Result<User> {
+    user_at(row, 0)
 }
 
-pub const TWEET_COLUMNS: &str = "id, author_id, body, created_at";
+pub fn user_by_id(conn: &Connection, id: Id) -> StoreResult<Option<User>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+        .query_row([id.as_i64()], user)
+        .optional()?)
+}
 
-pub fn tweet(row: &Row<'_>) -> rusqlite::Result<Tweet> {
-    Ok(Tweet {
-        id: Id::from_i64(row.get(0)?),
-        author_id: Id::from_i64(row.get(1)?),
-        body: TweetBody::from_stored(row.get::<_, String>(2)?),
-        created_at: Timestamp::from_millis(row.get(3)?),
+/// Inserts `user` into `table` (`users`, or the rebuild's staging copy of
+/// it), or updates it in place: `INSERT OR REPLACE` would delete the row
+/// first and cascade to the user's tweets and sessions.
+pub fn upsert_user(conn: &Connection, table: &'static str, user: &User) -> StoreResult<()> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO {table} (id, username, username_key, email, email_key, name, password_hash,
+                              created_at, updated_at, version, revision, credentials)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (id) DO UPDATE SET
+             username = excluded.username, username_key = excluded.username_key,
+             email = excluded.email, email_key = excluded.email_key, name = excluded.name,
+             password_hash = excluded.password_hash, created_at = excluded.created_at,
+             updated_at = excluded.updated_at, version = excluded.version,
+             revision = excluded.revision, credentials = excluded.credentials"
+    ))?
+    .execute(params![
+        user.id.as_i64(),
+        user.username.as_str(),
+        user.username.key(),
+        user.email.as_str(),
+        user.email.key(),
+        user.name.as_str(),
+        user.password_hash.expose_for_storage(),
+        user.created_at.millis(),
+        user.updated_at.millis(),
+        user.version.get() as i64,
+        user.revision.get() as i64,
+        user.credentials.get() as i64,
+    ])?;
+    Ok(())
+}
+
+/// A tweet and its author's username, as `SELECT t.id, t.author_id,
+/// t.body, t.created_at, u.username` reads them.
+pub const AUTHORED_TWEET: &str = "t.id, t.author_id, t.body, t.created_at, u.username";
+
+pub fn authored_tweet(row: &Row<'_>) -> rusqlite::Result<AuthoredTweet> {
+    Ok(AuthoredTweet {
+        tweet: Tweet {
+            id: Id::from_i64(row.get(0)?),
+            author_id: Id::from_i64(row.get(1)?),
+            body: TweetBody::from_stored(row.get::<_, String>(2)?),
+            created_at: Timestamp::from_millis(row.get(3)?),
+        },
+        author: Username::from_stored(row.get::<_, String>(4)?),
     })
 }
 
-pub const EVENT_COLUMNS: &str = "position, stream_id, version, kind, schema_version, payload";
+pub const EVENT_COLUMNS: &str = "event_id, stream_id, version, kind, schema_version, payload";
 
-/// Reads events from a query selecting [`EVENT_COLUMNS`].
-pub fn events(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> StoreResult<Vec<RecordedEvent>> {
-    let mut stmt = conn.prepare_cached(sql).map_err(from_sqlite)?;
-    let mut rows = stmt.query(params).map_err(from_sqlite)?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next().map_err(from_sqlite)? {
-        out.push(event(row)?);
-    }
-    Ok(out)
-}
-
-pub fn event(row: &Row<'_>) -> StoreResult<RecordedEvent> {
-    let raw = (|| {
-        Ok::<_, rusqlite::Error>((
-            row.get::<_, i64>(0)?,
-            row.get::<_, i64>(1)?,
-            row.get::<_, i64>(2)?,
-            row.get_ref(3)?.as_str()?.to_owned(),
-            row.get::<_, i64>(4)?,
-            row.get_ref(5)?.as_str()?.to_owned(),
-        ))
-    })()
-    .map_err(from_sqlite)?;
-    let (position, stream_id, version, kind, schema, payload) = raw;
-    Ok(RecordedEvent {
-        position: position as u64,
-        stream_id: Id::from_i64(stream_id),
-        version: Version::new(version as u64),
-        event: codec::decode(&kind, schema as u32, &payload)?,
-    })
+/// An event read from [`EVENT_COLUMNS`]; `Err` inside `Ok` when the stored
+/// payload cannot be decoded.
+pub fn event(row: &Row<'_>) -> rusqlite::Result<StoreResult<RecordedEvent>> {
+    let (id, stream_id, version): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+    let (kind, schema) = (row.get_ref(3)?.as_str()?, row.get::<_, i64>(4)?);
+    let payload = row.get_ref(5)?.as_str()?;
+    Ok(
+        codec::decode(kind, schema as u32, payload).map(|event| RecordedEvent {
+            id: Id::from_i64(id),
+            stream_id: Id::from_i64(stream_id),
+            version: Version::new(version as u64),
+            event,
+        }),
+    )
 }
 
 /// Bounds for a newest-first page: both exclusive, as a rowid range so the
 /// query is a range scan whatever is given.
-pub fn page_bounds(page: &crate::store::Page) -> (i64, i64, i64) {
+pub fn page_bounds(page: &Page) -> (i64, i64, i64) {
     (
         page.max_id.map_or(i64::MAX, Id::as_i64),
         page.since_id.map_or(i64::MIN, Id::as_i64),

@@ -2,11 +2,13 @@
 
 use rusqlite::Connection;
 
-use super::errors::from_sqlite;
-use crate::store::StoreResult;
+use crate::store::{StoreError, StoreResult};
 
 /// Migrations in order; the database's `user_version` says how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../../migrations/sqlite/0002_versions_and_sessions.sql"),
+];
 
 /// How long a connection waits for a lock before the store reports itself
 /// busy. Only another process (a rebuild, a backup) can hold it that long:
@@ -27,7 +29,7 @@ pub const BUSY_TIMEOUT_MS: u32 = 5_000;
 /// That re-preparation was a fifth of the server's CPU time under a
 /// timeline load (`scripts/bench.sh`'s profile); our queries' plans do not
 /// depend on the values, so each statement keeps its plan.
-pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
+pub fn configure(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
     conn.set_db_config(
         rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
@@ -44,7 +46,7 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // block readers).
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(rusqlite::Error::InvalidParameterName(format!(
+        return Err(StoreError::unavailable(format!(
             "journal_mode is {mode}, WAL is required"
         )));
     }
@@ -54,23 +56,19 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
 /// Applies the migrations this database has not seen, each in its own
 /// transaction together with the `user_version` bump.
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
-    let applied: usize = conn
-        .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
-        .map_err(from_sqlite)? as usize;
+    let applied: usize =
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     if applied > MIGRATIONS.len() {
-        return Err(crate::store::StoreError::Corrupt(format!(
+        return Err(StoreError::Corrupt(format!(
             "database schema version {applied} is newer than this server's {}",
             MIGRATIONS.len()
         )));
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(from_sqlite)?;
-        tx.execute_batch(sql).map_err(from_sqlite)?;
-        tx.pragma_update(None, "user_version", (index + 1) as i64)
-            .map_err(from_sqlite)?;
-        tx.commit().map_err(from_sqlite)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
         tracing::info!(version = index + 1, "applied SQLite migration");
     }
     Ok(())

@@ -1,84 +1,81 @@
-//! Server-side sessions, keyed by the SHA-256 of their token.
+//! Server-side sessions, keyed by the SHA-256 of their token. Opened by a
+//! user append (`users.rs`), read here together with their user.
+
+use std::sync::LazyLock;
 
 use async_trait::async_trait;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{errors::from_sqlite, SqliteStore};
+use super::{rows, SqliteStore};
 use crate::{
-    domain::{Id, Timestamp},
+    domain::{Timestamp, User},
     store::{Session, SessionStore, StoreResult, TokenHash},
 };
 
+pub(super) fn insert(conn: &Connection, session: &Session) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO sessions (token_hash, user_id, credentials, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        session.token_hash.to_hex(),
+        session.user_id.as_i64(),
+        session.credentials.get() as i64,
+        session.created_at.millis(),
+        session.expires_at.millis()
+    ])?;
+    Ok(())
+}
+
+/// One look-up per request: the session, valid only under its user's
+/// current password, and the user.
+static RESOLVE: LazyLock<String> = LazyLock::new(|| {
+    let user_columns: Vec<String> = rows::USER_COLUMNS
+        .split(", ")
+        .map(|column| format!("u.{column}"))
+        .collect();
+    format!(
+        "SELECT s.created_at, s.expires_at, {} FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.credentials = u.credentials",
+        user_columns.join(", ")
+    )
+});
+
 #[async_trait]
 impl SessionStore for SqliteStore {
-    async fn create(&self, session: &Session) -> StoreResult<()> {
-        let session = session.clone();
-        self.writer
-            .write(move |conn| {
-                conn.prepare_cached(
-                    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
-                     VALUES (?1, ?2, ?3, ?4)",
-                )
-                .and_then(|mut stmt| {
-                    stmt.execute(params![
-                        session.token_hash.to_hex(),
-                        session.user_id.as_i64(),
-                        session.created_at.millis(),
-                        session.expires_at.millis()
-                    ])
-                })
-                .map(drop)
-                .map_err(from_sqlite)
-            })
-            .await
-    }
-
-    async fn get(&self, token_hash: &TokenHash, now: Timestamp) -> StoreResult<Option<Session>> {
-        let key = token_hash.to_hex();
-        let token_hash = *token_hash;
+    async fn resolve(
+        &self,
+        token: &TokenHash,
+        now: Timestamp,
+    ) -> StoreResult<Option<(Session, User)>> {
+        let token = *token;
         self.readers
             .read(move |conn| {
-                conn.prepare_cached(
-                    "SELECT user_id, created_at, expires_at FROM sessions
-                     WHERE token_hash = ?1 AND expires_at > ?2",
-                )
-                .and_then(|mut stmt| {
-                    stmt.query_row(params![key, now.millis()], |row| {
-                        Ok(Session {
-                            token_hash,
-                            user_id: Id::from_i64(row.get(0)?),
-                            created_at: Timestamp::from_millis(row.get(1)?),
-                            expires_at: Timestamp::from_millis(row.get(2)?),
-                        })
+                Ok(conn
+                    .prepare_cached(&RESOLVE)?
+                    .query_row(params![token.to_hex(), now.millis()], |row| {
+                        let user = rows::user_at(row, 2)?;
+                        let session = Session {
+                            token_hash: token,
+                            user_id: user.id,
+                            credentials: user.credentials,
+                            created_at: Timestamp::from_millis(row.get(0)?),
+                            expires_at: Timestamp::from_millis(row.get(1)?),
+                        };
+                        Ok((session, user))
                     })
-                    .optional()
-                })
-                .map_err(from_sqlite)
+                    .optional()?)
             })
             .await
     }
 
-    async fn delete(&self, token_hash: &TokenHash) -> StoreResult<()> {
-        let key = token_hash.to_hex();
+    async fn delete(&self, token: &TokenHash) -> StoreResult<()> {
+        let key = token.to_hex();
         self.writer
             .write(move |conn| {
-                conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")
-                    .and_then(|mut stmt| stmt.execute([key]))
-                    .map(drop)
-                    .map_err(from_sqlite)
-            })
-            .await
-    }
-
-    async fn delete_for_user(&self, user_id: Id, keep: Option<&TokenHash>) -> StoreResult<u64> {
-        // No token hashes to "" so `keep = None` keeps nothing.
-        let keep = keep.map(|k| k.to_hex()).unwrap_or_default();
-        self.writer
-            .write(move |conn| {
-                conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2")
-                    .and_then(|mut stmt| stmt.execute(params![user_id.as_i64(), keep]))
-                    .map(|n| n as u64)
-                    .map_err(from_sqlite)
+                conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
+                    .execute([key])?;
+                Ok(())
             })
             .await
     }
@@ -86,10 +83,9 @@ impl SessionStore for SqliteStore {
     async fn delete_expired(&self, now: Timestamp) -> StoreResult<u64> {
         self.writer
             .write(move |conn| {
-                conn.prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")
-                    .and_then(|mut stmt| stmt.execute([now.millis()]))
-                    .map(|n| n as u64)
-                    .map_err(from_sqlite)
+                Ok(conn
+                    .prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")?
+                    .execute([now.millis()])? as u64)
             })
             .await
     }

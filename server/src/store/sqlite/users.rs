@@ -1,99 +1,235 @@
-//! The users read model's queries.
+//! The user event streams and the users read model, written together.
+
+use std::collections::HashMap;
 
 use async_trait::async_trait;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{errors::from_sqlite, rows, SqliteStore};
+use super::{rows, SqliteStore};
 use crate::{
-    domain::{Id, Username},
-    store::{Page, StoreResult, UserReadModel, UserRecord},
+    domain::{user, Email, Id, User, Username, Version},
+    store::{
+        codec, Append, Conflict, Page, RebuildReport, RecordedEvent, StoreError, StoreResult,
+        UserStore,
+    },
 };
 
-impl SqliteStore {
-    async fn user_where(
-        &self,
-        condition: &'static str,
-        key: String,
-    ) -> StoreResult<Option<UserRecord>> {
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn append(&self, append: Append) -> StoreResult<Option<User>> {
+        self.writer.write(move |conn| write(conn, append)).await
+    }
+
+    async fn history(&self, id: Id) -> StoreResult<Vec<RecordedEvent>> {
         self.readers
             .read(move |conn| {
-                conn.prepare_cached(&format!(
-                    "SELECT {} FROM users WHERE {condition}",
-                    rows::USER_COLUMNS
-                ))
-                .and_then(|mut stmt| stmt.query_row([key], rows::user).optional())
-                .map_err(from_sqlite)
+                let sql = format!(
+                    "SELECT {} FROM events WHERE stream_id = ?1 ORDER BY version",
+                    rows::EVENT_COLUMNS
+                );
+                conn.prepare_cached(&sql)?
+                    .query_map([id.as_i64()], rows::event)?
+                    .map(|row| row?)
+                    .collect()
             })
             .await
     }
-}
 
-#[async_trait]
-impl UserReadModel for SqliteStore {
-    async fn by_id(&self, id: Id) -> StoreResult<Option<UserRecord>> {
+    async fn by_id(&self, id: Id) -> StoreResult<Option<User>> {
         self.readers
             .read(move |conn| rows::user_by_id(conn, id))
             .await
     }
 
-    async fn by_username(&self, username: &Username) -> StoreResult<Option<UserRecord>> {
-        self.user_where("username_key = ?1", username.key()).await
+    async fn by_username(&self, username: &Username) -> StoreResult<Option<User>> {
+        self.user_where("username_key", username.key()).await
     }
 
-    async fn by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-        self.user_where("email_key = ?1", email.trim().to_lowercase())
-            .await
+    async fn by_email(&self, email: &Email) -> StoreResult<Option<User>> {
+        self.user_where("email_key", email.key()).await
     }
 
-    async fn by_ids(&self, ids: &[Id]) -> StoreResult<Vec<UserRecord>> {
-        let ids: Vec<i64> = ids.iter().map(|id| id.as_i64()).collect();
-        self.readers
-            .read(move |conn| {
-                let mut stmt = conn
-                    .prepare_cached(&format!(
-                        "SELECT {} FROM users WHERE id = ?1",
-                        rows::USER_COLUMNS
-                    ))
-                    .map_err(from_sqlite)?;
-                let mut found = Vec::with_capacity(ids.len());
-                for id in ids {
-                    if let Some(user) = stmt
-                        .query_row([id], rows::user)
-                        .optional()
-                        .map_err(from_sqlite)?
-                    {
-                        found.push(user);
-                    }
-                }
-                Ok(found)
-            })
-            .await
-    }
-
-    async fn list(&self, page: Page) -> StoreResult<Vec<UserRecord>> {
+    async fn list(&self, page: Page) -> StoreResult<Vec<User>> {
         let (max, since, limit) = rows::page_bounds(&page);
         self.readers
             .read(move |conn| {
-                conn.prepare_cached(&format!(
+                let sql = format!(
                     "SELECT {} FROM users WHERE id < ?1 AND id > ?2 ORDER BY id DESC LIMIT ?3",
                     rows::USER_COLUMNS
-                ))
-                .and_then(|mut stmt| {
-                    stmt.query_map(params![max, since, limit], rows::user)?
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .map_err(from_sqlite)
+                );
+                Ok(conn
+                    .prepare_cached(&sql)?
+                    .query_map(params![max, since, limit], rows::user)?
+                    .collect::<Result<_, _>>()?)
             })
             .await
     }
 
-    async fn count(&self) -> StoreResult<u64> {
+    async fn rebuild(&self) -> StoreResult<RebuildReport> {
+        self.writer.write(rebuild).await
+    }
+}
+
+impl SqliteStore {
+    async fn user_where(&self, key: &'static str, value: String) -> StoreResult<Option<User>> {
         self.readers
-            .read(|conn| {
-                conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))
-                    .map(|n| n as u64)
-                    .map_err(from_sqlite)
+            .read(move |conn| {
+                let sql = format!("SELECT {} FROM users WHERE {key} = ?1", rows::USER_COLUMNS);
+                Ok(conn
+                    .prepare_cached(&sql)?
+                    .query_row([value], rows::user)
+                    .optional()?)
             })
             .await
     }
+}
+
+/// One [`Append`], inside the writer's transaction (and savepoint): any
+/// error undoes all of it.
+fn write(conn: &Connection, append: Append) -> StoreResult<Option<User>> {
+    let Append {
+        user_id,
+        expected,
+        events,
+        open_session,
+        close_session,
+    } = append;
+    let before = rows::user_by_id(conn, user_id)?;
+    if events.is_empty() {
+        return Ok(before);
+    }
+    let actual = stream_version(conn, user_id)?;
+    if actual != expected {
+        return Err(Conflict::StaleVersion.into());
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO events (event_id, stream_id, version, kind, schema_version, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut state = before.clone();
+    let mut version = expected;
+    for event in &events {
+        version = version.next();
+        let encoded = codec::encode(event);
+        insert.execute(params![
+            Id::generate().as_i64(),
+            user_id.as_i64(),
+            version.get() as i64,
+            encoded.kind,
+            encoded.schema,
+            encoded.payload
+        ])?;
+        state = user::apply(state, event, version);
+    }
+    match (&before, &state) {
+        (_, Some(after)) => {
+            refuse_taken(conn, after)?;
+            rows::upsert_user(conn, "users", after)?;
+            if before.as_ref().map(|b| b.credentials) != Some(after.credentials) {
+                conn.prepare_cached(
+                    "DELETE FROM sessions WHERE user_id = ?1 AND credentials <> ?2",
+                )?
+                .execute(params![user_id.as_i64(), after.credentials.get() as i64])?;
+            }
+        }
+        // Tweets and sessions follow by ON DELETE CASCADE.
+        (Some(_), None) => {
+            conn.prepare_cached("DELETE FROM users WHERE id = ?1")?
+                .execute([user_id.as_i64()])?;
+        }
+        (None, None) => {}
+    }
+    if let Some(token) = close_session {
+        conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
+            .execute([token.to_hex()])?;
+    }
+    if let Some(new) = open_session {
+        let session = new.for_user(state.as_ref().ok_or(StoreError::NotFound)?);
+        super::sessions::insert(conn, &session)?;
+    }
+    Ok(state)
+}
+
+fn stream_version(conn: &Connection, stream_id: Id) -> StoreResult<Version> {
+    let last: Option<i64> = conn
+        .prepare_cached("SELECT MAX(version) FROM events WHERE stream_id = ?1")?
+        .query_row([stream_id.as_i64()], |row| row.get(0))?;
+    Ok(Version::new(last.unwrap_or(0) as u64))
+}
+
+/// Says which unique key another user holds; the unique indexes stay the
+/// guarantee.
+fn refuse_taken(conn: &Connection, user: &User) -> StoreResult<()> {
+    let taken = |column: &str, key: String| -> StoreResult<bool> {
+        let sql = format!("SELECT 1 FROM users WHERE {column} = ?1 AND id <> ?2");
+        Ok(conn
+            .prepare_cached(&sql)?
+            .query_row(params![key, user.id.as_i64()], |_| Ok(()))
+            .optional()?
+            .is_some())
+    };
+    if taken("username_key", user.username.key())? {
+        return Err(Conflict::UsernameTaken.into());
+    }
+    if taken("email_key", user.email.key())? {
+        return Err(Conflict::EmailTaken.into());
+    }
+    Ok(())
+}
+
+/// Replays every event, in commit order, through the same
+/// [`user::apply`] the appends use, then makes `users` equal to the result,
+/// all in the writer's transaction (no append interleaves). The unique
+/// indexes are dropped while rows are moved (two users may have swapped
+/// e-mail addresses) and recreated after, which also proves the rebuilt
+/// model consistent.
+fn rebuild(conn: &Connection) -> StoreResult<RebuildReport> {
+    let mut live: HashMap<Id, Option<User>> = HashMap::new();
+    let mut events = 0u64;
+    {
+        let sql = format!(
+            "SELECT {} FROM events ORDER BY position",
+            rows::EVENT_COLUMNS
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let mut stored = stmt.query([])?;
+        while let Some(row) = stored.next()? {
+            let recorded = rows::event(row)??;
+            events += 1;
+            let state = live.entry(recorded.stream_id).or_default();
+            *state = user::apply(state.take(), &recorded.event, recorded.version);
+        }
+    }
+    let live: HashMap<Id, User> = live
+        .into_iter()
+        .filter_map(|(id, user)| Some((id, user?)))
+        .collect();
+    conn.execute_batch(
+        "DROP INDEX main.users_username_key;
+         DROP INDEX main.users_email_key;",
+    )?;
+    let existing: Vec<i64> = conn
+        .prepare("SELECT id FROM users")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut delete = conn.prepare("DELETE FROM users WHERE id = ?1")?;
+    for id in existing {
+        if !live.contains_key(&Id::from_i64(id)) {
+            delete.execute([id])?;
+        }
+    }
+    for user in live.values() {
+        rows::upsert_user(conn, "users", user)?;
+    }
+    conn.execute_batch(
+        "CREATE UNIQUE INDEX main.users_username_key ON users (username_key);
+         CREATE UNIQUE INDEX main.users_email_key ON users (email_key);",
+    )
+    .map_err(|_| {
+        StoreError::Corrupt("the events give two users the same username or email".into())
+    })?;
+    Ok(RebuildReport {
+        events,
+        users: live.len() as u64,
+    })
 }

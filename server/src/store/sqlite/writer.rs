@@ -8,29 +8,34 @@
 //! commit that fails fails every write in the batch. So each write is still
 //! atomic and isolated (writes run one after another and each sees the ones
 //! before it), while the `synchronous=FULL` sync is paid once per batch
-//! instead of once per write.
+//! instead of once per write. No crate does this (sqlx and the pools
+//! commit per statement); it is what makes the writes in BENCHMARKS.md.
+//!
+//! The queue is bounded, so an overload gets 503s instead of growing
+//! memory, and a write whose caller has gone (timed out, disconnected) is
+//! dropped unrun, so a client that was told "timeout" never finds its write
+//! landed later.
 
 use std::{
-    any::Any,
     panic::{catch_unwind, AssertUnwindSafe},
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        mpsc, Arc,
-    },
+    sync::mpsc,
     thread,
 };
 
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 
-use super::errors::from_sqlite;
 use crate::store::{StoreError, StoreResult};
 
 /// Upper bound on writes per transaction, so one batch's latency stays small.
 const MAX_BATCH: usize = 256;
+/// Writes waiting for the writer; beyond it the store answers "busy".
+const MAX_QUEUED: usize = 4096;
 
 /// A queued write, type-erased so one queue carries writes of any result.
 trait Job: Send {
+    /// Whoever asked for the write no longer waits for it.
+    fn abandoned(&self) -> bool;
     /// Runs in the open transaction; returns whether it succeeded and how
     /// to answer once the commit's outcome is known.
     fn run(self: Box<Self>, conn: &Connection) -> (bool, Box<dyn Reply>);
@@ -57,15 +62,20 @@ where
     F: FnOnce(&Connection) -> StoreResult<T> + Send,
     T: Send + 'static,
 {
+    fn abandoned(&self) -> bool {
+        self.answer.is_closed()
+    }
+
     fn run(self: Box<Self>, conn: &Connection) -> (bool, Box<dyn Reply>) {
         let Write { work, answer } = *self;
-        let result = catch_unwind(AssertUnwindSafe(|| work(conn)))
-            .unwrap_or_else(|panic| Err(StoreError::internal(panic_message(panic))));
+        let result = catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(|panic| {
+            Err(StoreError::internal(crate::panic_message(panic.as_ref())))
+        });
         (result.is_ok(), Box::new(Answer { result, answer }))
     }
 
     fn fail(self: Box<Self>, error: &StoreError) {
-        let _ = self.answer.send(Err(copy_of(error)));
+        let _ = self.answer.send(Err(error.copy()));
     }
 }
 
@@ -74,7 +84,7 @@ impl<T: Send> Reply for Answer<T> {
         let result = match (commit_error, self.result) {
             // A write that succeeded inside a batch that did not commit did
             // not happen.
-            (Some(error), Ok(_)) => Err(copy_of(error)),
+            (Some(error), Ok(_)) => Err(error.copy()),
             (_, result) => result,
         };
         let _ = self.answer.send(result);
@@ -83,31 +93,21 @@ impl<T: Send> Reply for Answer<T> {
 
 #[derive(Clone)]
 pub struct Writer {
-    jobs: mpsc::Sender<Box<dyn Job>>,
-    generation: Arc<AtomicU64>,
+    jobs: mpsc::SyncSender<Box<dyn Job>>,
 }
 
 impl Writer {
     /// Starts the writer thread. It stops when the last `Writer` is dropped.
     pub fn spawn(conn: Connection) -> std::io::Result<Self> {
-        let (jobs, queue) = mpsc::channel::<Box<dyn Job>>();
-        let generation = Arc::new(AtomicU64::new(0));
-        let bumps = generation.clone();
+        let (jobs, queue) = mpsc::sync_channel::<Box<dyn Job>>(MAX_QUEUED);
         thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run(conn, queue, &bumps))?;
-        Ok(Self { jobs, generation })
-    }
-
-    /// How many write transactions have ended. It grows after every commit
-    /// and before any of its writers is answered, so a value read before a
-    /// query that is still current afterwards means no write of this
-    /// process landed in between (what the timeline cache relies on).
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+            .spawn(move || run(conn, queue))?;
+        Ok(Self { jobs })
     }
 
     /// Runs `work` in the write transaction and resolves after the commit.
+    /// Dropping the future before then cancels the write if it has not run.
     pub async fn write<T, F>(&self, work: F) -> StoreResult<T>
     where
         T: Send + 'static,
@@ -116,13 +116,18 @@ impl Writer {
         let (answer, answered) = oneshot::channel();
         let stopped = || StoreError::unavailable("the SQLite writer has stopped");
         self.jobs
-            .send(Box::new(Write { work, answer }))
-            .map_err(|_| stopped())?;
+            .try_send(Box::new(Write { work, answer }))
+            .map_err(|error| match error {
+                mpsc::TrySendError::Full(_) => {
+                    StoreError::unavailable("the SQLite writer has too many writes queued")
+                }
+                mpsc::TrySendError::Disconnected(_) => stopped(),
+            })?;
         answered.await.map_err(|_| stopped())?
     }
 }
 
-fn run(mut conn: Connection, queue: mpsc::Receiver<Box<dyn Job>>, generation: &AtomicU64) {
+fn run(mut conn: Connection, queue: mpsc::Receiver<Box<dyn Job>>) {
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -131,15 +136,18 @@ fn run(mut conn: Connection, queue: mpsc::Receiver<Box<dyn Job>>, generation: &A
                 Err(_) => break,
             }
         }
-        run_batch(&mut conn, batch, generation);
+        batch.retain(|job| !job.abandoned());
+        if !batch.is_empty() {
+            run_batch(&mut conn, batch);
+        }
     }
 }
 
-fn run_batch(conn: &mut Connection, batch: Vec<Box<dyn Job>>, generation: &AtomicU64) {
+fn run_batch(conn: &mut Connection, batch: Vec<Box<dyn Job>>) {
     let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(error) => {
-            let error = from_sqlite(error);
+            let error = StoreError::from(error);
             batch.into_iter().for_each(|job| job.fail(&error));
             return;
         }
@@ -152,7 +160,7 @@ fn run_batch(conn: &mut Connection, batch: Vec<Box<dyn Job>>, generation: &Atomi
         // `tx` drops).
         let failure = match tx.execute_batch("SAVEPOINT job") {
             Err(error) => {
-                let error = from_sqlite(error);
+                let error = StoreError::from(error);
                 job.fail(&error);
                 Some(error)
             }
@@ -164,7 +172,7 @@ fn run_batch(conn: &mut Connection, batch: Vec<Box<dyn Job>>, generation: &Atomi
                 } else {
                     "ROLLBACK TO job; RELEASE job"
                 };
-                tx.execute_batch(end).err().map(from_sqlite)
+                tx.execute_batch(end).err().map(StoreError::from)
             }
         };
         if let Some(error) = failure {
@@ -174,29 +182,9 @@ fn run_batch(conn: &mut Connection, batch: Vec<Box<dyn Job>>, generation: &Atomi
             return;
         }
     }
-    let outcome = tx.commit().map_err(from_sqlite).err();
-    // Before the answers: whoever hears "done" reads a newer generation.
-    generation.fetch_add(1, Ordering::AcqRel);
+    let outcome = tx.commit().map_err(StoreError::from).err();
     if let Some(error) = &outcome {
         tracing::error!(%error, cause = ?std::error::Error::source(error), "SQLite commit failed");
     }
     replies.into_iter().for_each(|r| r.send(outcome.as_ref()));
-}
-
-/// `StoreError` holds a boxed cause and is not `Clone`; every caller of a
-/// failed batch gets the same kind, with the cause's text.
-fn copy_of(error: &StoreError) -> StoreError {
-    match error {
-        StoreError::Unavailable(cause) => StoreError::unavailable(cause.to_string()),
-        StoreError::Corrupt(what) => StoreError::Corrupt(what.clone()),
-        other => StoreError::internal(other.to_string()),
-    }
-}
-
-fn panic_message(panic: Box<dyn Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic in a SQLite write".into())
 }

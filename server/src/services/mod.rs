@@ -1,0 +1,14 @@
+//! The rules, below HTTP: one service per aggregate or use case. Each takes
+//! validated input, enforces who may do what and the rate limits, makes
+//! one decision and one store transaction, and returns domain values or
+//! the one [`Error`](crate::error::Error). REST handlers, server-rendered
+//! pages and form posts all call these, never each other.
+
+pub mod accounts;
+pub mod limits;
+pub mod sessions;
+pub mod tweets;
+
+pub use accounts::{Accounts, Named};
+pub use sessions::{SessionToken, Sessions, SignedIn};
+pub use tweets::{NewestTweets, Tweets};

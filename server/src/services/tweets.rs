@@ -1,0 +1,156 @@
+//! Tweets: posting, deleting, reading one, and the timelines.
+
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant},
+};
+
+use app::api::NewTweet;
+
+use super::sessions::SignedIn;
+use crate::{
+    domain::{Id, Tweet, TweetBody, Username},
+    error::{Error, Fields, Result},
+    store::{AuthoredTweet, Page, Store, StoreError},
+};
+
+#[derive(Clone)]
+pub struct Tweets {
+    store: Store,
+    newest: NewestTweets,
+}
+
+impl Tweets {
+    pub fn new(store: Store, newest: NewestTweets) -> Self {
+        Self { store, newest }
+    }
+
+    /// Tweets as the logged-in user. `tweetedby`, which the original
+    /// clients send, must then name that same user.
+    pub async fn post(&self, me: &SignedIn, input: &NewTweet) -> Result<AuthoredTweet> {
+        let (body,) = (("body", TweetBody::parse(&input.body)),).parsed()?;
+        if let Some(claimed) = &input.tweetedby {
+            let yourself = Username::parse(claimed.trim())
+                .is_ok_and(|name| name.key() == me.user.username.key());
+            if !yourself {
+                return Err(Error::Forbidden("you can only tweet as yourself"));
+            }
+        }
+        let tweet = Tweet::new(me.user.id, body);
+        match self.store.tweets.insert(&tweet).await {
+            // The author was deleted after the session was read.
+            Err(StoreError::NotFound) => return Err(Error::Unauthorized),
+            result => result?,
+        }
+        self.newest.invalidate();
+        Ok(AuthoredTweet {
+            tweet,
+            author: me.user.username.clone(),
+        })
+    }
+
+    pub async fn get(&self, id: Id) -> Result<AuthoredTweet> {
+        self.store.tweets.get(id).await?.ok_or(Error::NotFound)
+    }
+
+    /// Deletes your tweet. Someone else's tweet is a 404, as if it did not
+    /// exist.
+    pub async fn delete(&self, me: &SignedIn, id: Id) -> Result<()> {
+        if !self.store.tweets.delete(id, me.user.id).await? {
+            return Err(Error::NotFound);
+        }
+        self.newest.invalidate();
+        Ok(())
+    }
+
+    /// Everyone's tweets, or `author`'s (404 if nobody has that name),
+    /// newest first.
+    pub async fn timeline(
+        &self,
+        author: Option<&Username>,
+        page: Page,
+    ) -> Result<Arc<[AuthoredTweet]>> {
+        let author = match author {
+            None => None,
+            Some(name) => Some(
+                self.store
+                    .users
+                    .by_username(name)
+                    .await?
+                    .ok_or(Error::NotFound)?
+                    .id,
+            ),
+        };
+        let newest = author.is_none() && page.is_newest();
+        let generation = self.newest.generation();
+        if newest {
+            if let Some(rows) = self.newest.get(generation, page) {
+                return Ok(rows);
+            }
+        }
+        let rows: Arc<[AuthoredTweet]> = self.store.tweets.page(author, page).await?.into();
+        if newest {
+            self.newest.put(generation, page, rows.clone());
+        }
+        Ok(rows)
+    }
+}
+
+/// The newest page of everyone's tweets, the most read page there is,
+/// kept between requests. It is dropped by every write of this process
+/// that can change it (a post, a deletion, an account deletion) before
+/// the writer is answered, so whoever was told "done" reads a fresh page,
+/// and it is at most [`NEWEST_FOR`] old, which bounds what writes of
+/// other processes sharing the store can leave unseen.
+#[derive(Clone, Default)]
+pub struct NewestTweets(Arc<Newest>);
+
+#[derive(Default)]
+struct Newest {
+    /// Grows at every invalidation. A page read after seeing generation
+    /// `g` is kept only while the generation is still `g`.
+    generation: AtomicU64,
+    page: Mutex<Option<Cached>>,
+}
+
+struct Cached {
+    generation: u64,
+    read_at: Instant,
+    page: Page,
+    rows: Arc<[AuthoredTweet]>,
+}
+
+/// How long the newest page is kept at most.
+pub const NEWEST_FOR: Duration = Duration::from_secs(1);
+
+impl NewestTweets {
+    pub fn invalidate(&self) {
+        self.0.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn generation(&self) -> u64 {
+        self.0.generation.load(Ordering::Acquire)
+    }
+
+    fn get(&self, generation: u64, page: Page) -> Option<Arc<[AuthoredTweet]>> {
+        let cached = self.0.page.lock().unwrap_or_else(|p| p.into_inner());
+        cached
+            .as_ref()
+            .filter(|c| {
+                c.generation == generation && c.page == page && c.read_at.elapsed() < NEWEST_FOR
+            })
+            .map(|c| c.rows.clone())
+    }
+
+    fn put(&self, generation: u64, page: Page, rows: Arc<[AuthoredTweet]>) {
+        *self.0.page.lock().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
+            generation,
+            read_at: Instant::now(),
+            page,
+            rows,
+        });
+    }
+}

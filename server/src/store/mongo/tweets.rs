@@ -1,0 +1,153 @@
+//! Tweets. An insert is a transaction that also writes its author's
+//! document, so it conflicts with a concurrent deletion of that author:
+//! either the deletion sees the tweet and removes it, or the insert sees
+//! no author and is refused. No orphan survives either order.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use futures::{FutureExt, TryStreamExt};
+use mongodb::{
+    bson::{doc, Document},
+    options::ReadConcern,
+    ClientSession,
+};
+
+use super::{
+    docs::{AuthorDoc, TweetDoc},
+    durable_writes, page_filter, MongoStore,
+};
+use crate::{
+    domain::{Id, Tweet, Username},
+    store::{AuthoredTweet, Page, StoreError, StoreResult, TweetStore},
+};
+
+#[async_trait]
+impl TweetStore for MongoStore {
+    async fn insert(&self, tweet: &Tweet) -> StoreResult<()> {
+        self.insert_many(vec![tweet.clone()]).await
+    }
+
+    async fn insert_many(&self, tweets: Vec<Tweet>) -> StoreResult<()> {
+        let docs: Vec<TweetDoc> = tweets.iter().map(TweetDoc::from).collect();
+        let mut newest: HashMap<i64, i64> = HashMap::new();
+        for tweet in &docs {
+            let id = newest.entry(tweet.author_id).or_default();
+            *id = (*id).max(tweet.id);
+        }
+        self.within(async {
+            let mut session = self.client.start_session().await?;
+            session
+                .start_transaction()
+                .read_concern(ReadConcern::snapshot())
+                .write_concern(durable_writes())
+                .and_run((self, &docs, &newest), |session, (store, docs, newest)| {
+                    let (store, docs, newest) = (*store, *docs, *newest);
+                    async move { store.insert_in(session, docs, newest).await }.boxed()
+                })
+                .await
+        })
+        .await
+    }
+
+    async fn get(&self, id: Id) -> StoreResult<Option<AuthoredTweet>> {
+        let found = self
+            .within(
+                self.tweets
+                    .find_one(doc! { "_id": id.as_i64() })
+                    .max_time(self.timeout),
+            )
+            .await?;
+        Ok(self.with_authors(found.into_iter().collect()).await?.pop())
+    }
+
+    async fn delete(&self, id: Id, author_id: Id) -> StoreResult<bool> {
+        let deleted = self
+            .within(
+                self.tweets
+                    .delete_one(doc! { "_id": id.as_i64(), "author_id": author_id.as_i64() }),
+            )
+            .await?;
+        Ok(deleted.deleted_count > 0)
+    }
+
+    async fn page(&self, author: Option<Id>, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
+        let filter = match author {
+            None => Document::new(),
+            Some(author) => doc! { "author_id": author.as_i64() },
+        };
+        let docs: Vec<TweetDoc> = self
+            .within(async {
+                self.tweets
+                    .find(page_filter(filter, &page))
+                    .sort(doc! { "_id": -1 })
+                    .limit(i64::from(page.limit.get()))
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        self.with_authors(docs).await
+    }
+}
+
+impl MongoStore {
+    async fn insert_in(
+        &self,
+        session: &mut ClientSession,
+        docs: &[TweetDoc],
+        newest: &HashMap<i64, i64>,
+    ) -> mongodb::error::Result<()> {
+        for (author, id) in newest {
+            let touched = self
+                .users
+                .update_one(
+                    doc! { "_id": author },
+                    doc! { "$max": { "last_tweet_id": id } },
+                )
+                .session(&mut *session)
+                .await?;
+            if touched.matched_count == 0 {
+                return Err(mongodb::error::Error::custom(StoreError::NotFound));
+            }
+        }
+        self.tweets.insert_many(docs).session(&mut *session).await?;
+        Ok(())
+    }
+
+    /// The tweets with their authors' usernames, looked up in one query.
+    async fn with_authors(&self, docs: Vec<TweetDoc>) -> StoreResult<Vec<AuthoredTweet>> {
+        if docs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut ids: Vec<i64> = docs.iter().map(|t| t.author_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let authors: Vec<AuthorDoc> = self
+            .within(async {
+                self.users
+                    .clone_with_type::<AuthorDoc>()
+                    .find(doc! { "_id": { "$in": ids } })
+                    .projection(doc! { "username": 1 })
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        let names: HashMap<i64, String> = authors.into_iter().map(|a| (a.id, a.username)).collect();
+        Ok(docs
+            .into_iter()
+            .filter_map(|doc| {
+                // An author's tweets go in the transaction that deletes
+                // them; one missing here is a read between two snapshots.
+                let author = Username::from_stored(names.get(&doc.author_id)?.clone());
+                Some(AuthoredTweet {
+                    tweet: Tweet::from(doc),
+                    author,
+                })
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,28 @@
+//! Chirp's server tests in one binary (one link on a 2-core machine, not
+//! fifteen): the real app on port 0 with a fresh store per test, on SQLite
+//! and on MongoDB, spoken to over HTTP; and the stores under their one
+//! contract.
+
+// A test stops at its first failure; `unwrap` says where, which is all a
+// test's helpers need to say.
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod accounts;
+mod api_bad_input;
+mod api_endpoints;
+mod api_matrix;
+mod api_security;
+mod api_sessions;
+mod app_shell;
+mod commands;
+mod fill_tweets;
+mod mongo_faults;
+mod no_secrets_in_logs;
+mod pages_forms;
+mod scale_out;
+mod slow_clients;
+mod sqlite_store;
+mod store_concurrency;
+mod store_contract;

@@ -1,0 +1,627 @@
+//! One contract for every store port, run against SQLite always and
+//! against MongoDB when `MONGODB_URI` is set. Each case is a plain async fn
+//! over a `Store`.
+
+use server::{
+    domain::{Email, Id, Timestamp, Tweet, TweetBody, User, Username, Version},
+    seed,
+    store::{
+        Append, AuthoredTweet, Conflict, Limit, NewSession, Page, Store, StoreError, TokenHash,
+    },
+};
+
+use crate::helpers::{
+    events::{
+        append, at, deleted, email_changed, logged_in, password_changed, register, registered,
+        renamed,
+    },
+    Backend,
+};
+
+fn page(limit: i64) -> Page {
+    Page::first(Limit::new(limit).unwrap())
+}
+
+fn older_than(id: Id, limit: i64) -> Page {
+    Page {
+        max_id: Some(id),
+        ..page(limit)
+    }
+}
+
+#[track_caller]
+fn conflict<T: std::fmt::Debug>(result: Result<T, StoreError>) -> Conflict {
+    match result {
+        Err(StoreError::Conflict(conflict)) => conflict,
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+fn new_session(token: &str, lifetime_s: i64) -> NewSession {
+    let now = Timestamp::now();
+    NewSession {
+        token_hash: TokenHash::of(token),
+        created_at: now,
+        expires_at: now.plus_seconds(lifetime_s),
+    }
+}
+
+/// Appends a login for `user` that opens the session of `token`.
+async fn log_in(store: &Store, user: &User, token: &str) -> Result<Option<User>, StoreError> {
+    store
+        .users
+        .append(Append {
+            open_session: Some(new_session(token, 3600)),
+            ..Append::new(user.id, user.version, vec![logged_in()])
+        })
+        .await
+}
+
+async fn resolves(store: &Store, token: &str) -> Option<Id> {
+    store
+        .sessions
+        .resolve(&TokenHash::of(token), Timestamp::now())
+        .await
+        .unwrap()
+        .map(|(session, user)| {
+            assert_eq!(session.user_id, user.id);
+            user.id
+        })
+}
+
+// ---- User streams -----------------------------------------------------------
+
+async fn appends_number_versions_from_one_and_the_history_keeps_them_in_order(store: &Store) {
+    let id = Id::generate();
+    let user = append(
+        store,
+        id,
+        0,
+        vec![
+            registered(id, "ada", "ada@example.com"),
+            renamed("Countess"),
+        ],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(user.version, Version::new(2));
+    let user = append(store, id, 2, vec![password_changed("x")])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.version, Version::new(3));
+
+    let history = store.users.history(id).await.unwrap();
+    let versions: Vec<u64> = history.iter().map(|e| e.version.get()).collect();
+    assert_eq!(versions, [1, 2, 3]);
+    assert!(history.iter().all(|e| e.stream_id == id));
+    assert_eq!(history[1].event, renamed("Countess"));
+    assert!(
+        history.windows(2).all(|w| w[0].id < w[1].id),
+        "ids in order"
+    );
+}
+
+async fn a_stale_expected_version_is_a_conflict_and_writes_nothing(store: &Store) {
+    let ada = register(store, "ada").await;
+    let stale = append(store, ada.id, 0, vec![renamed("Again")]).await;
+    assert_eq!(conflict(stale), Conflict::StaleVersion);
+    // Ahead of the stream is just as wrong as behind it.
+    let ahead = append(store, ada.id, 5, vec![renamed("Later")]).await;
+    assert_eq!(conflict(ahead), Conflict::StaleVersion);
+    assert_eq!(store.users.history(ada.id).await.unwrap().len(), 1);
+    assert_eq!(store.users.by_id(ada.id).await.unwrap(), Some(ada));
+}
+
+async fn an_append_without_events_writes_nothing(store: &Store) {
+    let ada = register(store, "ada").await;
+    let unchanged = append(store, ada.id, 1, vec![]).await.unwrap();
+    assert_eq!(unchanged, Some(ada.clone()));
+    assert_eq!(store.users.history(ada.id).await.unwrap().len(), 1);
+}
+
+async fn an_unknown_stream_has_no_history(store: &Store) {
+    assert!(store
+        .users
+        .history(Id::generate())
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+async fn an_append_opens_and_closes_sessions_in_its_own_transaction(store: &Store) {
+    let id = Id::generate();
+    let ada = store
+        .users
+        .append(Append {
+            open_session: Some(new_session("from sign-up", 3600)),
+            ..Append::new(
+                id,
+                Version::NONE,
+                vec![registered(id, "ada", "ada@example.com")],
+            )
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(resolves(store, "from sign-up").await, Some(id));
+    // A login replaces the session the browser came with.
+    let ada = store
+        .users
+        .append(Append {
+            open_session: Some(new_session("from login", 3600)),
+            close_session: Some(TokenHash::of("from sign-up")),
+            ..Append::new(id, ada.version, vec![logged_in()])
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(resolves(store, "from sign-up").await, None);
+    assert_eq!(resolves(store, "from login").await, Some(id));
+    // A login decided on an old row opens nothing.
+    let stale = User {
+        version: Version::NONE,
+        ..ada.clone()
+    };
+    assert_eq!(
+        conflict(log_in(store, &stale, "stale").await),
+        Conflict::StaleVersion
+    );
+    assert_eq!(resolves(store, "stale").await, None);
+    assert_eq!(store.users.by_id(id).await.unwrap(), Some(ada));
+}
+
+// ---- Users read model -------------------------------------------------------
+
+async fn registering_projects_a_user_found_by_id_username_and_email_ignoring_case(store: &Store) {
+    let ada = register(store, "Ada_L").await;
+    let user = store.users.by_id(ada.id).await.unwrap().expect("projected");
+    assert_eq!(user.username.as_str(), "Ada_L");
+    assert_eq!(user.email.as_str(), "Ada_L@example.com");
+    assert_eq!(user.version, Version::new(1));
+    let by_name = store
+        .users
+        .by_username(&Username::parse("ada_l").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(by_name.as_ref().map(|u| u.id), Some(ada.id));
+    let by_email = store
+        .users
+        .by_email(&Email::parse(" ADA_L@EXAMPLE.COM ").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(by_email.map(|u| u.id), Some(ada.id));
+    assert!(store
+        .users
+        .by_username(&Username::parse("nobody").unwrap())
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store.users.by_id(Id::generate()).await.unwrap().is_none());
+}
+
+async fn a_taken_username_in_any_case_is_a_conflict_and_writes_nothing(store: &Store) {
+    register(store, "ada").await;
+    let id = Id::generate();
+    let taken = append(
+        store,
+        id,
+        0,
+        vec![registered(id, "ADA", "other@example.com")],
+    )
+    .await;
+    assert_eq!(conflict(taken), Conflict::UsernameTaken);
+    assert!(store.users.history(id).await.unwrap().is_empty());
+    assert!(store.users.by_id(id).await.unwrap().is_none());
+}
+
+async fn a_taken_email_is_a_conflict_at_registration_and_at_update(store: &Store) {
+    register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let id = Id::generate();
+    let taken = append(
+        store,
+        id,
+        0,
+        vec![registered(id, "carol", "ADA@example.com")],
+    )
+    .await;
+    assert_eq!(conflict(taken), Conflict::EmailTaken);
+
+    let taken = append(store, bob.id, 1, vec![email_changed("ada@EXAMPLE.com")]).await;
+    assert_eq!(conflict(taken), Conflict::EmailTaken);
+    assert_eq!(
+        store.users.history(bob.id).await.unwrap().len(),
+        1,
+        "nothing appended"
+    );
+    assert_eq!(store.users.by_id(bob.id).await.unwrap(), Some(bob));
+}
+
+async fn profile_and_password_changes_update_the_row_and_its_versions(store: &Store) {
+    let ada = register(store, "ada").await;
+    append(
+        store,
+        ada.id,
+        1,
+        vec![renamed("Countess"), email_changed("lovelace@example.org")],
+    )
+    .await
+    .unwrap();
+    let user = append(store, ada.id, 3, vec![password_changed("new")])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.users.by_id(ada.id).await.unwrap(), Some(user.clone()));
+    assert_eq!(user.name.as_str(), "Countess");
+    assert_eq!(user.email.as_str(), "lovelace@example.org");
+    assert_eq!(
+        user.password_hash.expose_for_storage(),
+        "$2b$04$fakehashnew"
+    );
+    assert_eq!(user.version, Version::new(4));
+    assert_eq!(user.revision, Version::new(4));
+    assert_eq!(user.credentials, Version::new(4));
+    assert_eq!(user.created_at, at(0));
+    assert_eq!(user.updated_at, at(3));
+    // A login moves only the stream on: nothing shown changed.
+    let logged_in = log_in(store, &user, "t").await.unwrap().unwrap();
+    assert_eq!(logged_in.version, Version::new(5));
+    assert_eq!(logged_in.revision, Version::new(4));
+    // The old email is free again.
+    let old = Email::parse("ada@example.com").unwrap();
+    assert!(store.users.by_email(&old).await.unwrap().is_none());
+    let carol = Id::generate();
+    append(
+        store,
+        carol,
+        0,
+        vec![registered(carol, "carol", "ada@example.com")],
+    )
+    .await
+    .unwrap();
+}
+
+async fn deleting_a_user_removes_the_row_their_tweets_and_sessions_and_frees_the_name(
+    store: &Store,
+) {
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let tweet = new_tweet(ada.id, "bye");
+    store.tweets.insert(&tweet).await.unwrap();
+    let bobs = new_tweet(bob.id, "still here");
+    store.tweets.insert(&bobs).await.unwrap();
+    let ada = log_in(store, &ada, "ada's token").await.unwrap().unwrap();
+
+    let gone = append(store, ada.id, ada.version.get(), vec![deleted()])
+        .await
+        .unwrap();
+
+    assert_eq!(gone, None);
+    assert!(store.users.by_id(ada.id).await.unwrap().is_none());
+    assert!(store.tweets.get(tweet.id).await.unwrap().is_none());
+    assert_eq!(resolves(store, "ada's token").await, None);
+    assert_eq!(
+        store.tweets.get(bobs.id).await.unwrap().map(|t| t.tweet),
+        Some(bobs)
+    );
+    assert_eq!(
+        store.users.history(ada.id).await.unwrap().len(),
+        3,
+        "the history stays"
+    );
+    let again = Id::generate();
+    append(
+        store,
+        again,
+        0,
+        vec![registered(again, "ada", "ada@example.com")],
+    )
+    .await
+    .expect("a deleted user's username and email are free");
+}
+
+async fn users_list_newest_first_with_cursors(store: &Store) {
+    let mut ids = Vec::new();
+    for name in ["ann", "ben", "cat", "dan", "eve"] {
+        ids.push(register(store, name).await.id);
+    }
+    let ids_of = |users: Vec<User>| users.into_iter().map(|u| u.id).collect::<Vec<_>>();
+    let first = ids_of(store.users.list(page(2)).await.unwrap());
+    assert_eq!(first, [ids[4], ids[3]]);
+    let next = ids_of(store.users.list(older_than(first[1], 2)).await.unwrap());
+    assert_eq!(next, [ids[2], ids[1]]);
+    let newer = ids_of(
+        store
+            .users
+            .list(Page {
+                since_id: Some(ids[2]),
+                ..page(10)
+            })
+            .await
+            .unwrap(),
+    );
+    assert_eq!(newer, [ids[4], ids[3]]);
+    assert_eq!(store.users.list(page(100)).await.unwrap().len(), 5);
+}
+
+// ---- Tweets -----------------------------------------------------------------
+
+fn new_tweet(author: Id, body: &str) -> Tweet {
+    Tweet::new(author, TweetBody::parse(body).unwrap())
+}
+
+async fn tweets_insert_get_with_their_author_and_only_their_author_deletes_them(store: &Store) {
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let tweet = new_tweet(ada.id, "Hello 👋🏽\nworld");
+    store.tweets.insert(&tweet).await.unwrap();
+    assert_eq!(
+        store.tweets.get(tweet.id).await.unwrap(),
+        Some(AuthoredTweet {
+            tweet: tweet.clone(),
+            author: ada.username.clone()
+        })
+    );
+    assert!(
+        !store.tweets.delete(tweet.id, bob.id).await.unwrap(),
+        "not bob's"
+    );
+    assert!(store.tweets.get(tweet.id).await.unwrap().is_some());
+    assert!(store.tweets.delete(tweet.id, ada.id).await.unwrap());
+    assert!(store.tweets.get(tweet.id).await.unwrap().is_none());
+    assert!(
+        !store.tweets.delete(tweet.id, ada.id).await.unwrap(),
+        "already gone"
+    );
+}
+
+async fn a_tweet_needs_an_existing_author_and_a_new_id(store: &Store) {
+    let orphan = new_tweet(Id::generate(), "who am I");
+    assert!(matches!(
+        store.tweets.insert(&orphan).await,
+        Err(StoreError::NotFound)
+    ));
+    let ada = register(store, "ada").await;
+    let tweet = new_tweet(ada.id, "once");
+    store.tweets.insert(&tweet).await.unwrap();
+    assert_eq!(
+        conflict(store.tweets.insert(&tweet).await),
+        Conflict::DuplicateId
+    );
+    // A bulk insert is all or none.
+    let batch = vec![new_tweet(ada.id, "fine"), orphan];
+    assert!(store.tweets.insert_many(batch.clone()).await.is_err());
+    assert!(store.tweets.get(batch[0].id).await.unwrap().is_none());
+}
+
+async fn tweets_page_newest_first_with_max_id_since_id_and_by_author(store: &Store) {
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let mut tweets = Vec::new();
+    for i in 0..6 {
+        let author = if i % 2 == 0 { &ada } else { &bob };
+        let tweet = new_tweet(author.id, &format!("tweet {i}"));
+        store.tweets.insert(&tweet).await.unwrap();
+        tweets.push(tweet.id);
+    }
+    let ids = |list: Vec<AuthoredTweet>| list.into_iter().map(|t| t.tweet.id).collect::<Vec<_>>();
+    let everyone = store.tweets.page(None, page(3)).await.unwrap();
+    assert_eq!(everyone[0].author, bob.username);
+    assert_eq!(ids(everyone), [tweets[5], tweets[4], tweets[3]]);
+    assert_eq!(
+        ids(store
+            .tweets
+            .page(None, older_than(tweets[3], 10))
+            .await
+            .unwrap()),
+        [tweets[2], tweets[1], tweets[0]]
+    );
+    let between = Page {
+        max_id: Some(tweets[5]),
+        since_id: Some(tweets[1]),
+        ..page(10)
+    };
+    assert_eq!(
+        ids(store.tweets.page(None, between).await.unwrap()),
+        [tweets[4], tweets[3], tweets[2]]
+    );
+    assert_eq!(
+        ids(store.tweets.page(Some(ada.id), page(10)).await.unwrap()),
+        [tweets[4], tweets[2], tweets[0]]
+    );
+    assert_eq!(
+        ids(store
+            .tweets
+            .page(Some(bob.id), older_than(tweets[5], 1))
+            .await
+            .unwrap()),
+        [tweets[3]]
+    );
+}
+
+// ---- Sessions ---------------------------------------------------------------
+
+async fn sessions_resolve_with_their_user_until_they_expire_or_end(store: &Store) {
+    let ada = register(store, "ada").await;
+    let ada = log_in(store, &ada, "token-1").await.unwrap().unwrap();
+    let hash = TokenHash::of("token-1");
+    let now = Timestamp::now();
+    let (session, user) = store.sessions.resolve(&hash, now).await.unwrap().unwrap();
+    assert_eq!(user, ada);
+    assert_eq!(session.credentials, ada.credentials);
+    assert!(store
+        .sessions
+        .resolve(&TokenHash::of("token-2"), now)
+        .await
+        .unwrap()
+        .is_none());
+    let later = now.plus_seconds(7200);
+    assert!(store
+        .sessions
+        .resolve(&hash, later)
+        .await
+        .unwrap()
+        .is_none());
+    store.sessions.delete(&hash).await.unwrap();
+    assert!(store.sessions.resolve(&hash, now).await.unwrap().is_none());
+}
+
+async fn a_password_change_voids_the_sessions_opened_before_it(store: &Store) {
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let ada = log_in(store, &ada, "ada-phone").await.unwrap().unwrap();
+    let ada = log_in(store, &ada, "ada-laptop").await.unwrap().unwrap();
+    log_in(store, &bob, "bob").await.unwrap();
+    // The change opens the session of the browser that made it.
+    store
+        .users
+        .append(Append {
+            open_session: Some(new_session("ada-here", 3600)),
+            close_session: Some(TokenHash::of("ada-laptop")),
+            ..Append::new(ada.id, ada.version, vec![password_changed("new")])
+        })
+        .await
+        .unwrap();
+    assert_eq!(resolves(store, "ada-phone").await, None);
+    assert_eq!(resolves(store, "ada-laptop").await, None);
+    assert_eq!(resolves(store, "ada-here").await, Some(ada.id));
+    assert_eq!(resolves(store, "bob").await, Some(bob.id), "others' stay");
+}
+
+async fn expired_sessions_are_swept(store: &Store) {
+    let bob = register(store, "bob").await;
+    let bob = log_in(store, &bob, "bob").await.unwrap().unwrap();
+    store
+        .users
+        .append(Append {
+            open_session: Some(new_session("bob-old", -10)),
+            ..Append::new(bob.id, bob.version, vec![logged_in()])
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .sessions
+            .delete_expired(Timestamp::now())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(resolves(store, "bob").await, Some(bob.id));
+}
+
+// ---- Releases and first-run data --------------------------------------------
+
+async fn first_run_creates_the_original_api_releases_once(store: &Store) {
+    seed::releases(store).await.unwrap();
+    seed::releases(store).await.unwrap();
+    let releases = store.releases.list().await.unwrap();
+    let summary: Vec<(&str, &str, &str)> = releases
+        .iter()
+        .map(|r| (r.version.as_str(), r.methods.as_str(), r.links.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("v1", "get, post, put, delete", "/api/v1/users"),
+            ("v2", "get, post", "/api/v2/tweets"),
+        ]
+    );
+    assert!(releases.iter().all(|r| !r.buildtime.is_empty()));
+    assert!(
+        store.users.list(page(1)).await.unwrap().is_empty(),
+        "no default account"
+    );
+}
+
+// ---- Rebuild ----------------------------------------------------------------
+
+async fn rebuilding_gives_back_exactly_the_live_users(store: &Store) {
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let carol = register(store, "carol").await;
+    append(store, ada.id, 1, vec![renamed("Countess")])
+        .await
+        .unwrap();
+    append(store, bob.id, 1, vec![deleted()]).await.unwrap();
+    let carol = append(store, carol.id, 1, vec![email_changed("c@example.org")])
+        .await
+        .unwrap()
+        .unwrap();
+    log_in(store, &carol, "carol").await.unwrap();
+    let tweet = new_tweet(ada.id, "survives the rebuild");
+    store.tweets.insert(&tweet).await.unwrap();
+    let live = all_users(store).await;
+
+    let report = store.users.rebuild().await.unwrap();
+
+    assert_eq!(report.events, 7);
+    assert_eq!(report.users, 2);
+    assert_eq!(all_users(store).await, live);
+    assert!(store.tweets.get(tweet.id).await.unwrap().is_some());
+    assert_eq!(
+        resolves(store, "carol").await,
+        Some(carol.id),
+        "sessions stay"
+    );
+}
+
+pub async fn all_users(store: &Store) -> Vec<User> {
+    let mut users = Vec::new();
+    let mut cursor = None;
+    loop {
+        let batch = store
+            .users
+            .list(Page {
+                max_id: cursor,
+                ..page(100)
+            })
+            .await
+            .unwrap();
+        let Some(last) = batch.last() else { break };
+        cursor = Some(last.id);
+        users.extend(batch);
+    }
+    users
+}
+
+macro_rules! contract {
+    ($($case:ident),* $(,)?) => {
+        $(
+            async fn $case(backend: Backend) {
+                let store = crate::open_store!(backend);
+                super::$case(&store.store).await;
+                store.finish().await;
+            }
+        )*
+        crate::on_both_stores!($($case),*);
+    };
+}
+
+mod run {
+    use super::Backend;
+
+    contract!(
+        appends_number_versions_from_one_and_the_history_keeps_them_in_order,
+        a_stale_expected_version_is_a_conflict_and_writes_nothing,
+        an_append_without_events_writes_nothing,
+        an_unknown_stream_has_no_history,
+        an_append_opens_and_closes_sessions_in_its_own_transaction,
+        registering_projects_a_user_found_by_id_username_and_email_ignoring_case,
+        a_taken_username_in_any_case_is_a_conflict_and_writes_nothing,
+        a_taken_email_is_a_conflict_at_registration_and_at_update,
+        profile_and_password_changes_update_the_row_and_its_versions,
+        deleting_a_user_removes_the_row_their_tweets_and_sessions_and_frees_the_name,
+        users_list_newest_first_with_cursors,
+        tweets_insert_get_with_their_author_and_only_their_author_deletes_them,
+        a_tweet_needs_an_existing_author_and_a_new_id,
+        tweets_page_newest_first_with_max_id_since_id_and_by_author,
+        sessions_resolve_with_their_user_until_they_expire_or_end,
+        a_password_change_voids_the_sessions_opened_before_it,
+        expired_sessions_are_swept,
+        first_run_creates_the_original_api_releases_once,
+        rebuilding_gives_back_exactly_the_live_users,
+    );
+}
