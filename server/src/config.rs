@@ -104,6 +104,11 @@ pub struct Config {
     #[arg(long, env = "CHIRP_REQUEST_TIMEOUT_SECS", default_value_t = 15,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout_secs: u64,
+    /// Seconds a client has to send a request's body (at most 16 KiB):
+    /// past it, 408 and the connection closes.
+    #[arg(long, env = "CHIRP_BODY_READ_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_read_timeout_secs: u64,
     /// Seconds a client has to send a request's headers; also how long an
     /// idle keep-alive connection stays open (slowloris defence).
     #[arg(long, env = "CHIRP_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
@@ -191,6 +196,10 @@ impl Config {
 
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    pub fn body_read_timeout(&self) -> Duration {
+        Duration::from_secs(self.body_read_timeout_secs)
     }
 
     pub fn header_read_timeout(&self) -> Duration {

@@ -71,6 +71,9 @@ pub enum Error {
     /// 408
     #[error("the request took too long")]
     Timeout,
+    /// 408: the client sent its body too slowly.
+    #[error("the request body took too long to arrive")]
+    SlowBody,
     /// 503: the server is at its concurrency limit.
     #[error("the server is busy; try again")]
     Overloaded,
@@ -123,7 +126,7 @@ impl Error {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Timeout => StatusCode::REQUEST_TIMEOUT,
+            Self::Timeout | Self::SlowBody => StatusCode::REQUEST_TIMEOUT,
             Self::Overloaded | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -142,7 +145,7 @@ impl Error {
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::Validation { .. } => ErrorCode::ValidationFailed,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
-            Self::Timeout => ErrorCode::Timeout,
+            Self::Timeout | Self::SlowBody => ErrorCode::Timeout,
             Self::Overloaded | Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }

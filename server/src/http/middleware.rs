@@ -10,6 +10,7 @@ use std::{
 };
 
 use axum::{
+    body::Body,
     error_handling::HandleErrorLayer,
     extract::{ConnectInfo, Request, State},
     http::{header, HeaderMap, HeaderName, HeaderValue, Method},
@@ -25,7 +26,12 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use super::extract::{is_json, ClientIp};
+use http_body_util::BodyExt;
+
+use super::{
+    extract::{is_json, ClientIp},
+    BODY_LIMIT,
+};
 use crate::{config::Config, error::Error};
 
 /// Wraps the application (`app`: pages and API) and its health checks in
@@ -45,6 +51,9 @@ pub fn apply(app: Router, health: Router, config: &Arc<Config>) -> Router {
             .timeout(config.request_timeout())
             .layer(middleware::from_fn(csrf)),
     );
+    // Outside the concurrency limit: a request counts against it only
+    // once its body is in, so clients that trickle bodies hold no permit.
+    let app = app.layer(middleware::from_fn_with_state(config.clone(), read_body));
     let static_header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
@@ -91,6 +100,46 @@ pub fn apply(app: Router, health: Router, config: &Arc<Config>) -> Router {
             .layer(middleware::from_fn_with_state(config.clone(), client_ip)),
     )
 }
+
+/// A request body, as the handlers see it, already read into memory.
+/// Reading it is bounded in size ([`BODY_LIMIT`]: 413) and in time
+/// (`CHIRP_BODY_READ_TIMEOUT_SECS`: 408, and the connection closes), so a
+/// client cannot hold the server's attention by sending a body slowly.
+/// A page's form post that is too large reaches its handler marked
+/// [`BodyTooLarge`], so the page can say so.
+async fn read_body(State(config): State<Arc<Config>>, request: Request, next: Next) -> Response {
+    let has_body = request.headers().contains_key(header::CONTENT_LENGTH)
+        || request.headers().contains_key(header::TRANSFER_ENCODING);
+    if !has_body {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let limited = http_body_util::Limited::new(body, BODY_LIMIT);
+    let read = tokio::time::timeout(config.body_read_timeout(), limited.collect()).await;
+    let body = match read {
+        Ok(Ok(collected)) => Body::from(collected.to_bytes()),
+        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
+            if parts.uri.path().starts_with("/api") {
+                return Error::PayloadTooLarge.into_response();
+            }
+            parts.extensions.insert(BodyTooLarge);
+            Body::empty()
+        }
+        Ok(Err(_)) => return Error::Malformed("could not read the request body".into()).into_response(),
+        Err(_) => {
+            let mut response = Error::SlowBody.into_response();
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Marks a request whose body was over [`BODY_LIMIT`].
+#[derive(Clone, Copy, Debug)]
+pub struct BodyTooLarge;
 
 async fn overloaded_or_timeout(error: BoxError) -> Response {
     if error.is::<tower::timeout::error::Elapsed>() {

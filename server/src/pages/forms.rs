@@ -20,7 +20,8 @@ use crate::{
     error::Error,
     http::{
         cookies,
-        extract::{body_error, ClientIp, MaybeUser},
+        extract::{ClientIp, MaybeUser},
+        middleware::BodyTooLarge,
         BODY_LIMIT,
     },
     services::SignedIn,
@@ -54,6 +55,8 @@ impl Post {
             .await
             .map_err(failure_page)?
             .0;
+        // Read already, within its limits, by the `read_body` layer.
+        let too_large = parts.extensions.get::<BodyTooLarge>().is_some();
         let read = axum::body::to_bytes(body, BODY_LIMIT).await;
         let mut post = Self {
             parts,
@@ -62,22 +65,18 @@ impl Post {
             values: Values::default(),
         };
         match read {
-            Ok(bytes) => {
+            Ok(bytes) if !too_large => {
                 post.values = form_urlencoded::parse(&bytes).into_owned().collect();
                 let values = post.values.clone();
                 Ok((post, values))
             }
-            Err(error) => {
-                let too_large = std::error::Error::source(&error)
-                    .is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
-                let status = if too_large {
-                    StatusCode::PAYLOAD_TOO_LARGE
+            _ => {
+                let error = if too_large {
+                    Error::PayloadTooLarge
                 } else {
-                    StatusCode::BAD_REQUEST
+                    Error::Malformed("could not read the form".into())
                 };
-                Err(post
-                    .refused(state, view, form, body_error(status), &[])
-                    .await)
+                Err(post.refused(state, view, form, error, &[]).await)
             }
         }
     }
