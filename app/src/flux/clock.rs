@@ -4,15 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use chrono_humanize::HumanTime;
-use leptos::prelude::RwSignal;
 
 use super::Action;
-
-#[derive(Clone, Copy)]
-pub struct Clock(pub RwSignal<DateTime<Utc>>);
-
-/// How often relative times are refreshed in the browser.
-pub const TICK_MS: u32 = 30_000;
 
 pub fn reduce(now: &mut DateTime<Utc>, action: &Action) {
     if let Action::Tick(at) = action {
@@ -53,6 +46,10 @@ fn parse(timestamp: &str) -> Option<DateTime<Utc>> {
         .ok()
         .map(|t| t.with_timezone(&Utc))
 }
+
+/// How often relative times are refreshed in the browser.
+#[cfg(feature = "hydrate")]
+const TICK_MS: u32 = 30_000;
 
 /// In the browser, after hydration: now, then every 30 s.
 pub fn start_ticking(dispatcher: super::Dispatcher) {

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::{components::timeline::Timeline, flux::TimelineKey};
+use crate::{components::timeline::TimelineView, flux::TimelineKey};
 
 /// `/u/:username`: one user's tweets.
 #[component]
@@ -13,7 +13,7 @@ pub fn UserPage() -> impl IntoView {
     view! {
         <Title text=move || format!("@{}", username.get()) />
         <h1 class="page-title">"@" {username}</h1>
-        <Timeline key />
+        <TimelineView key />
     }
     .into_any()
 }

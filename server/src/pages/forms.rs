@@ -3,10 +3,10 @@
 //! the enhanced form makes to the JSON API, then redirects (303) on success
 //! or re-renders the page with the API's errors and what was typed.
 
-use std::collections::BTreeMap;
-
 use app::{
-    api::{paths, ErrorBody, ErrorCode, LoginRequest, NewTweet, SignUp, UpdateUser, UserDto},
+    api::{
+        paths, ErrorBody, ErrorCode, LoginRequest, NewTweet, SignUp, UpdateUser, UserDto, Values,
+    },
     flux::{FormFeedback, FormKind},
 };
 use axum::{
@@ -49,7 +49,7 @@ struct Ctx {
     caller: Caller,
     /// The post's head, to re-render its page (a body is not `Sync`).
     parts: Parts,
-    fields: BTreeMap<String, String>,
+    fields: Values,
 }
 
 impl Ctx {
@@ -69,14 +69,6 @@ impl Ctx {
         }
     }
 
-    fn field(&self, name: &str) -> String {
-        self.fields.get(name).cloned().unwrap_or_default()
-    }
-
-    fn non_empty(&self, name: &str) -> Option<String> {
-        Some(self.field(name)).filter(|v| !v.is_empty())
-    }
-
     /// Re-renders the page with `error`, keeping what was typed in `keep`.
     async fn refused(
         self,
@@ -87,7 +79,7 @@ impl Ctx {
     ) -> Response {
         let values = keep
             .iter()
-            .map(|name| (name.to_string(), self.field(name)))
+            .map(|name| (name.to_string(), self.fields.get(name)))
             .collect();
         let rendering = Rendering {
             feedback: Some(FormFeedback {
@@ -103,10 +95,7 @@ impl Ctx {
 }
 
 async fn login(ctx: Ctx) -> Response {
-    let input = LoginRequest {
-        username: ctx.field("username"),
-        password: ctx.field("password"),
-    };
+    let input = LoginRequest::from(&ctx.fields);
     let answer = ctx
         .api
         .send::<UserDto>(&ctx.caller, Method::POST, paths::LOGIN, None, &input)
@@ -121,12 +110,7 @@ async fn login(ctx: Ctx) -> Response {
 }
 
 async fn sign_up(ctx: Ctx) -> Response {
-    let input = SignUp {
-        username: ctx.field("username"),
-        email: ctx.field("email"),
-        name: ctx.non_empty("name"),
-        password: ctx.field("password"),
-    };
+    let input = SignUp::from_form(&ctx.fields);
     let answer = ctx
         .api
         .send::<UserDto>(&ctx.caller, Method::POST, paths::USERS, None, &input)
@@ -150,19 +134,10 @@ async fn profile(ctx: Ctx) -> Response {
     let Ok(user) = me.body else {
         return see_other("/login", None);
     };
-    let changed = |name: &str, current: &str| {
-        let value = ctx.field(name);
-        (value.trim() != current).then_some(value)
-    };
-    let input = UpdateUser {
-        name: changed("name", &user.name),
-        email: changed("email", user.email.as_deref().unwrap_or_default()),
-        password: ctx.non_empty("password"),
-        current_password: ctx.non_empty("current_password"),
-    };
+    let input = UpdateUser::from_form(&ctx.fields, &user);
     // The version the form was rendered from, so a change made meanwhile
     // elsewhere is not overwritten (412).
-    let etag = ctx.non_empty("etag");
+    let etag = ctx.fields.non_empty("etag");
     let answer = ctx
         .api
         .send::<UserDto>(
@@ -198,7 +173,7 @@ async fn logout(ctx: Ctx) -> Response {
 
 async fn tweet(ctx: Ctx) -> Response {
     let input = NewTweet {
-        body: ctx.field("body"),
+        body: ctx.fields.get("body"),
         tweetedby: None,
     };
     let answer = ctx
