@@ -5,6 +5,8 @@ pub mod api;
 pub(crate) mod components;
 pub mod flux;
 pub(crate) mod pages;
+#[cfg(test)]
+mod renders;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
