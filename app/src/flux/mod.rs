@@ -24,12 +24,12 @@ pub(crate) mod store;
 pub(crate) mod tweets;
 pub(crate) mod types;
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::api::{ErrorBody, LoginRequest, SignUp, TweetDto, UpdateUser, UserDto};
 pub use page_data::{FormFeedback, PageData, Timeline};
 pub(crate) use session::SessionState;
+use store::State;
 pub(crate) use store::{Clock, FieldSignal, SessionSignals, TweetSignals};
 pub(crate) use tweets::{PendingTweet, TweetState};
 pub use types::{FormKind, TimelineKey};
@@ -116,26 +116,6 @@ pub(crate) enum Command {
     Navigate(&'static str),
 }
 
-/// The reducers' state, kept outside the reactive graph: the signals
-/// mirror its fields.
-struct State {
-    tweets: TweetState,
-    session: SessionState,
-    now: DateTime<Utc>,
-}
-
-impl State {
-    fn reduce(&mut self, action: &Action) -> Vec<Command> {
-        clock::reduce(&mut self.now, action);
-        // The tweet reducer needs the author of a new post: the session
-        // as it was before this action.
-        let user = self.session.user.as_ref().map(|u| u.username.as_str());
-        let mut commands = tweets::reduce(&mut self.tweets, action, user, self.now);
-        commands.extend(session::reduce(&mut self.session, action));
-        commands
-    }
-}
-
 /// The one way to change state: `use_dispatcher().dispatch(action)`.
 #[derive(Clone, Copy)]
 pub(crate) struct Dispatcher {
@@ -144,36 +124,41 @@ pub(crate) struct Dispatcher {
     session: SessionSignals,
     clock: Clock,
     /// Where a command asked to go; [`FollowNavigation`] goes there.
-    navigation: RwSignal<Option<&'static str>>,
+    navigation: FieldSignal<Option<&'static str>>,
 }
 
 impl Dispatcher {
     fn new(data: &PageData) -> Self {
-        let state = State {
+        let state = StoredValue::new(State {
             tweets: TweetState::seeded(data),
             session: SessionState::seeded(data),
             now: data.now(),
-        };
+            navigation: None,
+        });
         Self {
-            tweets: TweetSignals::new(&state.tweets),
-            session: SessionSignals::new(&state.session),
-            clock: Clock::new(state.now),
-            state: StoredValue::new(state),
-            navigation: RwSignal::new(None),
+            state,
+            tweets: TweetSignals::new(state),
+            session: SessionSignals::new(state),
+            clock: Clock::new(state),
+            navigation: store::navigation(state),
         }
     }
 
     pub(crate) fn dispatch(&self, action: Action) {
+        // The state as it was is what tells which fields changed: a copy
+        // of a page of tweets, cheap next to waking every view.
+        let Some(before) = self.state.try_with_value(State::clone) else {
+            return;
+        };
         let commands = self
             .state
-            .try_update_value(|state| {
-                let commands = state.reduce(&action);
-                self.tweets.show(&state.tweets);
-                self.session.show(&state.session);
-                self.clock.show(&state.now);
-                commands
-            })
+            .try_update_value(|state| state.reduce(&action))
             .unwrap_or_default();
+        self.state.with_value(|after| {
+            self.tweets.notify_changed(&before, after);
+            self.session.notify_changed(&before, after);
+            self.clock.notify_changed(&before, after);
+        });
         for command in commands {
             self.run(command);
         }
@@ -181,9 +166,13 @@ impl Dispatcher {
 
     fn run(&self, command: Command) {
         match command {
-            // Set even when it is the same path: each request is a new
-            // navigation.
-            Command::Navigate(path) => self.navigation.set(Some(path)),
+            // Notified even when it is the same path: each request is a
+            // new navigation.
+            Command::Navigate(path) => {
+                self.state
+                    .update_value(|state| state.navigation = Some(path));
+                self.navigation.notify();
+            }
             #[cfg(feature = "hydrate")]
             command => api::perform(*self, command),
             // On the server nothing is dispatched after rendering, and
