@@ -240,3 +240,22 @@ fn logging_out_re_runs_the_header_and_empties_the_list() {
         assert_eq!(page.keys(), Vec::<String>::new());
     });
 }
+
+#[test]
+fn each_login_and_logout_asks_the_router_to_go_home_once() {
+    on_a_page(|page| {
+        let navigation = page.dispatcher.navigation();
+        let requests = Watched::new(move || navigation.get());
+        assert_eq!(requests.reruns(), 1, "its first run");
+        assert_eq!(requests.value(), None);
+        page.dispatch(Action::DraftChanged("h".into()));
+        assert_eq!(requests.reruns(), 0);
+        page.dispatch(Action::LoggedOut);
+        assert_eq!(requests.reruns(), 1);
+        assert_eq!(requests.value(), Some("/"));
+        // The same path again is a new request all the same.
+        page.dispatch(Action::LoggedIn(ann()));
+        assert_eq!(requests.reruns(), 1);
+        assert_eq!(requests.value(), Some("/"));
+    });
+}

@@ -4,7 +4,7 @@
 //! the API module, whose answers come back as server actions through the
 //! same dispatcher. Views read the state through one signal per field
 //! ([`TweetSignals`], [`SessionSignals`], [`Clock`]), which the dispatcher
-//! sets only when the field's value changed.
+//! notifies only when the field's value changed.
 //!
 //! ```text
 //! view ──Action──▶ dispatch ──▶ reducers ──▶ changed fields' signals ──▶ view
@@ -164,6 +164,11 @@ impl Dispatcher {
         }
     }
 
+    /// Where the last `Command::Navigate` asked to go.
+    pub(crate) fn navigation(&self) -> FieldSignal<Option<&'static str>> {
+        self.navigation
+    }
+
     fn run(&self, command: Command) {
         match command {
             // Notified even when it is the same path: each request is a
@@ -216,7 +221,7 @@ pub(crate) fn use_clock() -> Clock {
 #[component]
 pub(crate) fn FollowNavigation() -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
-    let navigation = use_dispatcher().navigation;
+    let navigation = use_dispatcher().navigation();
     Effect::new(move || {
         if let Some(path) = navigation.get() {
             navigate(path, Default::default());
