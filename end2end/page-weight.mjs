@@ -145,9 +145,11 @@ others are zopfli's, which \`scripts/build-release.sh\` now writes):
 | a tweet's author link as a plain \`<a>\` | 241,283 |
 | one code-read helper for both code enums | 241,217 |
 | the logo as a plain \`<a>\` (\`<A attr:class=…>\` was an instantiation of its own) | 239,014 |
+| the Flux state read field by field: one \`Trigger\` per field over the reducers' one state, not three whole-state \`RwSignal\`s | 238,670 |
 
-Tried and dropped: \`opt-level = "s"\` (+9%); \`wasm-opt --converge\`,
-\`--gufa\`, \`--merge-similar-functions\` (under 1 KB, and the last one
+Tried and dropped: \`opt-level = "s"\` (+9%); an \`RwSignal\` per state field
+(243,001: each signal type brings its own copy of Leptos' signal code);
+\`wasm-opt --converge\`, \`--gufa\`, \`--merge-similar-functions\` (under 1 KB, and the last one
 renumbers functions the split chunks call); removing the app's
 \`.into_any()\`s (+2.5%: erasure is what keeps it small); \`<Show>\` replaced
 by plain branches (+0.3%); the page title set by an Effect instead of

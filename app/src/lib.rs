@@ -2,9 +2,11 @@
 //! Server-only code sits behind the `ssr` feature, browser-only behind `hydrate`.
 
 pub mod api;
-pub mod components;
+pub(crate) mod components;
 pub mod flux;
-pub mod pages;
+pub(crate) mod pages;
+#[cfg(test)]
+mod renders;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -24,7 +26,7 @@ use pages::{
 /// Whether the WASM has taken over the page. Before that (and on the
 /// server) controls must work as plain HTML.
 #[derive(Clone, Copy)]
-pub struct Hydrated(pub ReadSignal<bool>);
+pub(crate) struct Hydrated(pub ReadSignal<bool>);
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -66,7 +68,7 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Chirp".to_string() } else { format!("{page} · Chirp") }
         } />
         <Router>
-            <flux::Navigator />
+            <flux::FollowNavigation />
             <div class="app" data-hydrated=move || hydrated.get().to_string()>
                 <Header />
                 <main class="main" id="main">
@@ -84,7 +86,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The page's data for the browser's stores, in an attribute (escaped like
+/// The page's data for the browser's state, in an attribute (escaped like
 /// any other), rendered by the server only: the body is what hydrates.
 #[component]
 fn PageDataTag() -> impl IntoView {

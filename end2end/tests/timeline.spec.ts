@@ -91,3 +91,52 @@ test('a post the server refuses leaves the timeline, says why, and gives the tex
   await expect(page.getByPlaceholder('How you doing?')).toHaveValue('Will this work?');
   expectApiRefusal(problems, 503, '/api/v2/tweets');
 });
+
+test('typing changes nothing in the list or any time; a posted tweet adds its own row and touches no other', async ({ page, problems }) => {
+  await open(page, '/signup', true);
+  await fillSignUp(page, newAccount('quiet'));
+  await expect(page.getByPlaceholder('How you doing?')).toBeVisible();
+  for (let i = 1; i <= 3; i++) {
+    const posted = await page.request.post('/api/v2/tweets', { data: { body: `Earlier tweet ${i}` } });
+    expect(posted.status()).toBe(201);
+  }
+  await open(page, '/', true);
+  // Everyone's timeline: other tests' tweets may be on it too.
+  const tweets = page.locator('.tweets > li');
+  await expect(tweets.filter({ hasText: 'Earlier tweet 3' })).toHaveCount(1);
+  const shown = await tweets.count();
+
+  // Every change under the list from here on, and whether it was inside
+  // one of the rows already shown.
+  await page.evaluate(() => {
+    const list = document.querySelector('.tweets')!;
+    const before = new Set(list.querySelectorAll(':scope > li'));
+    const seen: string[] = ((window as any).__changes = []);
+    const row = (node: Node | null) => (node instanceof Element ? node : node?.parentElement)?.closest('.tweets > li');
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const inside = row(r.target);
+        if (inside && before.has(inside)) seen.push(`changed a shown row: ${r.type} in ${inside.textContent}`);
+        else if (r.target !== list) seen.push(`changed a new row: ${r.type}`);
+        for (const n of r.removedNodes) if (n instanceof HTMLLIElement) seen.push(`removed: ${before.has(n) ? 'a shown row' : n.textContent}`);
+        for (const n of r.addedNodes) if (n instanceof HTMLLIElement) seen.push(`added: ${n.textContent}`);
+      }
+    }).observe(list, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  const changes = () => page.evaluate(() => (window as any).__changes as string[]);
+
+  const composer = page.getByPlaceholder('How you doing?');
+  await composer.pressSequentially('Quiet please');
+  await expect(page.locator('#composer-count')).toHaveText('12/280');
+  expect(await changes(), 'typing').toEqual([]);
+
+  await page.getByRole('button', { name: 'Tweet now' }).click();
+  await expect(tweets).toHaveCount(shown + 1);
+  await expect(tweets.first()).not.toHaveClass(/pending/);
+  await expect(tweets.first()).toContainText('Quiet please');
+  // Its pending row, then the confirmed one in its place; the rows shown
+  // before are the same elements, unchanged.
+  const rows = (await changes()).filter((c) => !c.startsWith('changed a new row'));
+  expect(rows.every((c) => /^(added|removed): .*Quiet please/.test(c)), rows.join('\n')).toBe(true);
+  expect(rows.filter((c) => c.startsWith('added')).length - rows.filter((c) => c.startsWith('removed')).length).toBe(1);
+});

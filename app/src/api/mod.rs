@@ -5,9 +5,11 @@
 //! `utoipa::ToSchema` is derived for the OpenAPI document behind `ssr` only.
 
 pub mod errors;
+pub mod forms;
 pub mod types;
 
 pub use errors::{ErrorBody, ErrorCode, FieldCode};
+pub use forms::Values;
 pub use types::*;
 
 /// The session cookie the server sets at sign-up and login. `HttpOnly`, so the

@@ -6,28 +6,17 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::form::{enhance, Field, FormError, SubmitButton};
-use crate::flux::page_data::Values;
 use crate::{
-    api::{LoginRequest, SignUp, UpdateUser},
-    flux::{use_session, Action, FormKind, FormState},
+    api::{LoginRequest, SignUp, UpdateUser, UserDto, Values},
+    flux::{use_session, Action, FormKind},
 };
-
-fn form_state(kind: FormKind) -> Memo<FormState> {
-    let session = use_session().0;
-    Memo::new(move |_| session.with(|s| s.form(kind)))
-}
 
 #[component]
 pub fn LoginForm() -> impl IntoView {
-    let state = form_state(FormKind::LogIn);
+    let state = use_session().log_in;
     let error = Signal::derive(move || state.with(|f| f.error.clone()));
     let typed = state.with_untracked(|f| f.values.get("username"));
-    let submit = enhance(|values: Values| {
-        Some(Action::LogIn(LoginRequest {
-            username: values.get("username"),
-            password: values.get("password"),
-        }))
-    });
+    let submit = enhance(|values: Values| Some(Action::LogIn(LoginRequest::from(&values))));
     view! {
         <form class="card form" method="post" action="/login" on:submit=submit>
             <h1>"Log in"</h1>
@@ -55,17 +44,10 @@ pub fn LoginForm() -> impl IntoView {
 
 #[component]
 pub fn SignUpForm() -> impl IntoView {
-    let state = form_state(FormKind::SignUp);
+    let state = use_session().sign_up;
     let error = Signal::derive(move || state.with(|f| f.error.clone()));
     let typed = move |name: &str| state.with_untracked(|f| f.values.get(name));
-    let submit = enhance(|values: Values| {
-        Some(Action::SignUp(SignUp {
-            username: values.get("username"),
-            email: values.get("email"),
-            name: values.non_empty("name"),
-            password: values.get("password"),
-        }))
-    });
+    let submit = enhance(|values: Values| Some(Action::SignUp(SignUp::from_form(&values))));
     view! {
         <form class="card form" method="post" action="/signup" on:submit=submit>
             <h1>"Sign up"</h1>
@@ -116,42 +98,23 @@ pub fn SignUpForm() -> impl IntoView {
     .into_any()
 }
 
+/// `user` is the logged-in user the form starts from.
 #[component]
-pub fn ProfileForm() -> impl IntoView {
-    let session = use_session().0;
-    let state = form_state(FormKind::Profile);
+pub fn ProfileForm(user: UserDto) -> impl IntoView {
+    let session = use_session();
+    let state = session.profile;
     let error = Signal::derive(move || state.with(|f| f.error.clone()));
-    let user = session
-        .with_untracked(|s| s.user.clone())
-        .unwrap_or_else(|| {
-            // Rendered only for a logged-in user.
-            crate::api::UserDto {
-                id: String::new(),
-                username: String::new(),
-                name: String::new(),
-                created_at: String::new(),
-                email: None,
-            }
-        });
     let typed = move |name: &str, current: String| {
         state.with_untracked(|f| f.values.typed(name).map(str::to_string).unwrap_or(current))
     };
-    let etag = session
-        .with_untracked(|s| s.etag.clone())
-        .unwrap_or_default();
+    let etag = session.etag.get_untracked().unwrap_or_default();
     let saved = Memo::new(move |_| state.with(|f| f.saved));
     let submit = enhance(move |values: Values| {
-        let current = session.with_untracked(|s| s.user.clone())?;
-        let changed = |name: &str, now: &str| {
-            let value = values.get(name);
-            (value.trim() != now).then_some(value)
-        };
-        Some(Action::UpdateProfile(UpdateUser {
-            name: changed("name", &current.name),
-            email: changed("email", current.email.as_deref().unwrap_or_default()),
-            password: values.non_empty("password"),
-            current_password: values.non_empty("current_password"),
-        }))
+        // The user as last saved, which may be newer than `user`.
+        let current = session.user.get_untracked()?;
+        Some(Action::UpdateProfile(UpdateUser::from_form(
+            &values, &current,
+        )))
     });
     view! {
         <form class="card form" method="post" action="/profile" on:submit=submit>
@@ -219,7 +182,7 @@ pub fn ProfileForm() -> impl IntoView {
 /// link.
 #[component]
 pub fn LogoutButton(#[prop(default = "Logout")] label: &'static str) -> impl IntoView {
-    let state = form_state(FormKind::LogOut);
+    let state = use_session().log_out;
     let submit = enhance(|_: Values| Some(Action::LogOut));
     view! {
         <form class="inline-form" method="post" action="/logout" on:submit=submit>

@@ -4,19 +4,18 @@
 use leptos::prelude::*;
 
 use super::form::{enhance, field_message, form_message};
-use crate::flux::page_data::Values;
 use crate::{
-    api::{tweet_length, TWEET_MAX_CHARS},
-    flux::{use_dispatcher, use_tweets, Action, FormKind},
+    api::{tweet_length, Values, TWEET_MAX_CHARS},
+    flux::{use_dispatcher, use_tweets, Action, FieldSignal, FormKind},
     Hydrated,
 };
 
 #[component]
 pub fn Composer() -> impl IntoView {
-    let store = use_tweets().0;
+    let tweets = use_tweets();
     let dispatcher = use_dispatcher();
-    let draft = move || store.with(|s| s.draft.clone());
-    let length = move || store.with(|s| tweet_length(&s.draft));
+    let draft = tweets.draft;
+    let length = move || draft.with(|d| tweet_length(d));
     let over = move || is_over(length());
     // Only a draft over the limit disables the button, and only once the
     // WASM runs: without it the server judges the post, and a refused draft
@@ -25,14 +24,14 @@ pub fn Composer() -> impl IntoView {
     let hydrated = expect_context::<Hydrated>().0;
     let blocked = move || hydrated.get() && over();
     let error = move || {
-        store.with(|s| {
-            s.post_error.as_ref().map(|e| match e.details.get("body") {
+        tweets.post_error.with(|e| {
+            e.as_ref().map(|e| match e.details.get("body") {
                 Some(codes) if !codes.is_empty() => field_message("body", codes[0]),
                 _ => form_message(FormKind::Tweet, e),
             })
         })
     };
-    let initial = store.with_untracked(|s| s.draft.clone());
+    let initial = draft.get_untracked();
     let submit = enhance(|_: Values| Some(Action::SendTweet));
 
     view! {
@@ -46,7 +45,7 @@ pub fn Composer() -> impl IntoView {
                 rows="3"
                 placeholder="How you doing?"
                 aria-describedby="composer-count composer-error"
-                prop:value=draft
+                prop:value=move || draft.get()
                 on:input=move |event| dispatcher.dispatch(Action::DraftChanged(event_target_value(&event)))
             >
                 {initial}
@@ -59,7 +58,7 @@ pub fn Composer() -> impl IntoView {
                     aria-live="polite"
                     title="Characters used of 280"
                 >
-                    {move || format!("{}/{TWEET_MAX_CHARS}", length())}
+                    {counter_text(draft)}
                 </span>
                 <button type="submit" class="button" disabled=blocked>
                     "Tweet now"
@@ -71,6 +70,11 @@ pub fn Composer() -> impl IntoView {
         </form>
     }
     .into_any()
+}
+
+/// The counter's text, e.g. "12/280".
+pub(crate) fn counter_text(draft: FieldSignal<String>) -> impl Fn() -> String {
+    move || format!("{}/{TWEET_MAX_CHARS}", draft.with(|d| tweet_length(d)))
 }
 
 /// Whether the counter turns red: more than the server accepts.

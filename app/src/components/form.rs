@@ -5,8 +5,8 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
-    api::{ErrorBody, ErrorCode, FieldCode},
-    flux::{page_data::Values, use_dispatcher, Action, FormKind},
+    api::{ErrorBody, ErrorCode, FieldCode, Values},
+    flux::{use_dispatcher, Action, FormKind},
 };
 
 /// An `on:submit` handler: without WASM the browser posts the form to the

@@ -6,8 +6,8 @@ use crate::flux::use_session;
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let session = use_session().0;
-    let logged_in = move || session.with(|s| s.user.is_some());
+    let session = use_session();
+    let logged_in = move || session.logged_in();
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"

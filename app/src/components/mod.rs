@@ -4,4 +4,4 @@ pub mod form;
 pub mod header;
 pub mod icons;
 pub mod timeline;
-pub mod tweet_list;
+pub mod tweet;

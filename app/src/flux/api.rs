@@ -1,8 +1,6 @@
 //! The only code that talks HTTP (browser only): performs the reducers'
 //! [`Command`]s with gloo-net and dispatches the outcome as server actions.
 
-use std::cell::RefCell;
-
 use gloo_net::http::{Request, RequestBuilder, Response};
 use leptos::task::spawn_local;
 use serde::{de::DeserializeOwned, Serialize};
@@ -12,29 +10,7 @@ use crate::api::{
     paths, ErrorBody, ErrorCode, NewTweet, TweetDto, TweetList, UserDto, PAGE_DEFAULT,
 };
 
-type Navigate = Box<dyn Fn(&str)>;
-
-thread_local! {
-    /// The router's navigate function, installed once the router exists.
-    static NAVIGATE: RefCell<Option<Navigate>> = const { RefCell::new(None) };
-}
-
-/// Called from inside the `<Router>`, so commands can change pages without
-/// a reload.
-pub fn install_navigator(navigate: impl Fn(&str) + 'static) {
-    NAVIGATE.with(|n| *n.borrow_mut() = Some(Box::new(navigate)));
-}
-
-pub fn perform(dispatcher: Dispatcher, command: Command) {
-    if let Command::Navigate(path) = command {
-        NAVIGATE.with(|n| match &*n.borrow() {
-            Some(navigate) => navigate(path),
-            None => {
-                let _ = leptos::prelude::window().location().set_href(path);
-            }
-        });
-        return;
-    }
+pub(super) fn perform(dispatcher: Dispatcher, command: Command) {
     spawn_local(async move {
         let action = request(command).await;
         dispatcher.dispatch(action);
@@ -108,7 +84,7 @@ async fn request(command: Command) -> Action {
                 error,
             },
         },
-        Command::Navigate(_) => unreachable!("handled without a request"),
+        Command::Navigate(_) => unreachable!("the dispatcher navigates"),
     }
 }
 

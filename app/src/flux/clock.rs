@@ -4,15 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use chrono_humanize::HumanTime;
-use leptos::prelude::RwSignal;
 
 use super::Action;
-
-#[derive(Clone, Copy)]
-pub struct Clock(pub RwSignal<DateTime<Utc>>);
-
-/// How often relative times are refreshed in the browser.
-pub const TICK_MS: u32 = 30_000;
 
 pub fn reduce(now: &mut DateTime<Utc>, action: &Action) {
     if let Action::Tick(at) = action {
@@ -31,8 +24,9 @@ pub fn relative(timestamp: &str, now: DateTime<Utc>) -> String {
 }
 
 /// The absolute time for the tooltip, e.g. "2026-11-26 20:41 UTC".
-/// Written out by hand: chrono's strftime machinery would add its parser
-/// and formatter to the WASM for this one line.
+/// Written out by hand: chrono's `format("%Y-%m-%d %H:%M UTC")` brings its
+/// strftime parser and formatter, which made the main WASM chunk 6 KB
+/// heavier gzipped (244,652 bytes against 238,670).
 pub fn absolute(timestamp: &str) -> String {
     use chrono::{Datelike, Timelike};
     match parse(timestamp) {
@@ -53,6 +47,10 @@ fn parse(timestamp: &str) -> Option<DateTime<Utc>> {
         .ok()
         .map(|t| t.with_timezone(&Utc))
 }
+
+/// How often relative times are refreshed in the browser.
+#[cfg(feature = "hydrate")]
+const TICK_MS: u32 = 30_000;
 
 /// In the browser, after hydration: now, then every 30 s.
 pub fn start_ticking(dispatcher: super::Dispatcher) {

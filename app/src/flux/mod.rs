@@ -1,43 +1,51 @@
 //! Flux in Leptos: views dispatch [`Action`]s through the one [`Dispatcher`];
-//! plain reducer functions turn each action into a state change of the
-//! stores ([`TweetStore`], [`SessionStore`], [`Clock`]) and into
-//! [`Command`]s for the API module, whose answers come back as server
-//! actions through the same dispatcher.
+//! plain reducer functions turn each action into a change of the state
+//! ([`TweetState`], [`SessionState`], the clock) and into [`Command`]s for
+//! the API module, whose answers come back as server actions through the
+//! same dispatcher. Views read the state through one signal per field
+//! ([`TweetSignals`], [`SessionSignals`], [`Clock`]), which the dispatcher
+//! notifies only when the field's value changed.
 //!
 //! ```text
-//! view ──Action──▶ dispatch ──▶ reducers ──▶ store signals ──▶ view
+//! view ──Action──▶ dispatch ──▶ reducers ──▶ changed fields' signals ──▶ view
 //!                                  │
 //!                              Command ──▶ api (gloo-net) ──server Action──▶ dispatch
 //! ```
 //!
-//! Components never fetch and never write a store; they read signals and
+//! Components never fetch and never write state; they read signals and
 //! dispatch.
 
 #[cfg(feature = "hydrate")]
-pub mod api;
-pub mod clock;
+mod api;
+pub(crate) mod clock;
 pub mod page_data;
-pub mod session;
-pub mod tweets;
+pub(crate) mod session;
+pub(crate) mod store;
+pub(crate) mod tweets;
+pub(crate) mod types;
 
 use leptos::prelude::*;
 
 use crate::api::{ErrorBody, LoginRequest, SignUp, TweetDto, UpdateUser, UserDto};
-pub use clock::Clock;
 pub use page_data::{FormFeedback, PageData, Timeline};
-pub use session::{FormKind, FormState, SessionState};
-pub use tweets::{PendingTweet, TimelineKey, TweetState};
+pub(crate) use session::SessionState;
+use store::State;
+pub(crate) use store::{Clock, FieldSignal, SessionSignals, TweetSignals};
+pub(crate) use tweets::{PendingTweet, TweetState};
+pub use types::{FormKind, TimelineKey};
 
 /// Everything that can happen to the app's state.
+// Server actions and ticks are dispatched by browser-only code.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Debug, PartialEq)]
-pub enum Action {
+pub(crate) enum Action {
     // View actions: what the person did.
     /// The composer's text changed.
     DraftChanged(String),
     /// "Tweet now": post the draft.
     SendTweet,
     /// Show a timeline (after a client-side navigation); loads it if the
-    /// store holds another one.
+    /// state holds another one.
     ShowTimeline(TimelineKey),
     /// "Load older": the next page before the oldest tweet shown.
     LoadOlder,
@@ -87,7 +95,7 @@ pub enum Action {
 /// Work a reducer asks the API module to do. Reducers stay pure: they
 /// describe the request, [`api`] performs it and dispatches its outcome.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Command {
+pub(crate) enum Command {
     PostTweet {
         local_id: u64,
         body: String,
@@ -108,61 +116,82 @@ pub enum Command {
     Navigate(&'static str),
 }
 
-#[derive(Clone, Copy)]
-pub struct TweetStore(pub RwSignal<TweetState>);
-
-#[derive(Clone, Copy)]
-pub struct SessionStore(pub RwSignal<SessionState>);
-
 /// The one way to change state: `use_dispatcher().dispatch(action)`.
 #[derive(Clone, Copy)]
-pub struct Dispatcher {
-    pub tweets: TweetStore,
-    pub session: SessionStore,
-    pub clock: Clock,
+pub(crate) struct Dispatcher {
+    state: StoredValue<State>,
+    tweets: TweetSignals,
+    session: SessionSignals,
+    clock: Clock,
+    /// Where a command asked to go; [`FollowNavigation`] goes there.
+    navigation: FieldSignal<Option<&'static str>>,
 }
 
 impl Dispatcher {
-    pub fn dispatch(&self, action: Action) {
-        let mut commands = Vec::new();
-        self.clock.0.update(|now| clock::reduce(now, &action));
-        // The tweet reducer needs the author of a new post: the session
-        // as it was before this action.
-        let user = self
-            .session
-            .0
-            .with_untracked(|s| s.user.as_ref().map(|u| u.username.clone()));
-        let now = self.clock.0.get_untracked();
-        self.tweets.0.update(|state| {
-            commands.extend(tweets::reduce(state, &action, user.as_deref(), now));
+    fn new(data: &PageData) -> Self {
+        let state = StoredValue::new(State {
+            tweets: TweetState::seeded(data),
+            session: SessionState::seeded(data),
+            now: data.now(),
+            navigation: None,
         });
-        self.session.0.update(|state| {
-            commands.extend(session::reduce(state, &action));
-        });
-        self.run(commands);
-    }
-
-    #[cfg(feature = "hydrate")]
-    fn run(&self, commands: Vec<Command>) {
-        for command in commands {
-            api::perform(*self, command);
+        Self {
+            state,
+            tweets: TweetSignals::new(state),
+            session: SessionSignals::new(state),
+            clock: Clock::new(state),
+            navigation: store::navigation(state),
         }
     }
 
-    /// On the server nothing is dispatched after rendering, and requests
-    /// belong to the browser.
-    #[cfg(not(feature = "hydrate"))]
-    fn run(&self, _commands: Vec<Command>) {}
+    pub(crate) fn dispatch(&self, action: Action) {
+        // The state as it was is what tells which fields changed: a copy
+        // of a page of tweets, cheap next to waking every view.
+        let Some(before) = self.state.try_with_value(State::clone) else {
+            return;
+        };
+        let commands = self
+            .state
+            .try_update_value(|state| state.reduce(&action))
+            .unwrap_or_default();
+        self.state.with_value(|after| {
+            self.tweets.notify_changed(&before, after);
+            self.session.notify_changed(&before, after);
+            self.clock.notify_changed(&before, after);
+        });
+        for command in commands {
+            self.run(command);
+        }
+    }
+
+    /// Where the last `Command::Navigate` asked to go.
+    pub(crate) fn navigation(&self) -> FieldSignal<Option<&'static str>> {
+        self.navigation
+    }
+
+    fn run(&self, command: Command) {
+        match command {
+            // Notified even when it is the same path: each request is a
+            // new navigation.
+            Command::Navigate(path) => {
+                self.state
+                    .update_value(|state| state.navigation = Some(path));
+                self.navigation.notify();
+            }
+            #[cfg(feature = "hydrate")]
+            command => api::perform(*self, command),
+            // On the server nothing is dispatched after rendering, and
+            // requests belong to the browser.
+            #[cfg(not(feature = "hydrate"))]
+            _ => {}
+        }
+    }
 }
 
-/// Creates the stores from the page's data and provides them and the
-/// dispatcher to every component below.
-pub fn provide_flux(data: &PageData) -> Dispatcher {
-    let dispatcher = Dispatcher {
-        tweets: TweetStore(RwSignal::new(TweetState::seeded(data))),
-        session: SessionStore(RwSignal::new(SessionState::seeded(data))),
-        clock: Clock(RwSignal::new(data.now())),
-    };
+/// Creates the state from the page's data and provides the dispatcher and
+/// the signals to every component below.
+pub(crate) fn provide_flux(data: &PageData) -> Dispatcher {
+    let dispatcher = Dispatcher::new(data);
     provide_context(dispatcher);
     provide_context(dispatcher.tweets);
     provide_context(dispatcher.session);
@@ -170,29 +199,32 @@ pub fn provide_flux(data: &PageData) -> Dispatcher {
     dispatcher
 }
 
-pub fn use_dispatcher() -> Dispatcher {
+pub(crate) fn use_dispatcher() -> Dispatcher {
     expect_context()
 }
 
-pub fn use_tweets() -> TweetStore {
+pub(crate) fn use_tweets() -> TweetSignals {
     expect_context()
 }
 
-pub fn use_session() -> SessionStore {
+pub(crate) fn use_session() -> SessionSignals {
     expect_context()
 }
 
-pub fn use_clock() -> Clock {
+pub(crate) fn use_clock() -> Clock {
     expect_context()
 }
 
-/// Lets commands change pages without a reload; rendered inside the
-/// `<Router>`, where the navigate function exists.
-#[leptos::component]
-pub fn Navigator() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    {
-        let navigate = leptos_router::hooks::use_navigate();
-        api::install_navigator(move |path| navigate(path, Default::default()));
-    }
+/// Goes where a command asked (after login, sign-up, logout) without a
+/// reload. Rendered inside the `<Router>`, which owns the navigate
+/// function.
+#[component]
+pub(crate) fn FollowNavigation() -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let navigation = use_dispatcher().navigation();
+    Effect::new(move || {
+        if let Some(path) = navigation.get() {
+            navigate(path, Default::default());
+        }
+    });
 }

@@ -1,15 +1,15 @@
 //! The data a page is rendered from. The server fills it from the store and
 //! renders with it; it also ships it in the page (an attribute of
 //! `<meta name="chirp-page-data">`, escaped like any attribute), and the
-//! browser seeds its stores from that same value before hydrating. So the
+//! browser seeds its state from that same value before hydrating. So the
 //! first client render is the server's render: no second fetch, no flash,
 //! no mismatch.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{session::FormKind, tweets::TimelineKey};
-use crate::api::{ErrorBody, TweetDto, UserDto};
+use super::types::{FormKind, TimelineKey};
+use crate::api::{ErrorBody, TweetDto, UserDto, Values};
 
 /// Name of the `<meta>` element that carries the page data.
 pub const META_NAME: &str = "chirp-page-data";
@@ -52,48 +52,6 @@ pub struct FormFeedback {
     /// What the person typed (never passwords), to fill the form again.
     #[serde(default)]
     pub values: Values,
-}
-
-/// The named values of a form, in the order they came. A handful of short
-/// pairs: a list, since a map's code would be WASM weight for nothing.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Values(Vec<(String, String)>);
-
-impl Values {
-    /// What was typed for `name`, if the form had that field.
-    pub fn typed(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(field, _)| field == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    pub fn get(&self, name: &str) -> String {
-        self.typed(name).unwrap_or_default().to_string()
-    }
-
-    /// `None` for an empty field, so an update only sends what was filled.
-    pub fn non_empty(&self, name: &str) -> Option<String> {
-        Some(self.get(name)).filter(|v| !v.is_empty())
-    }
-
-    /// Sets `name`, replacing what it had: a form field counts once.
-    pub fn insert(&mut self, name: String, value: String) {
-        match self.0.iter_mut().find(|(field, _)| *field == name) {
-            Some((_, old)) => *old = value,
-            None => self.0.push((name, value)),
-        }
-    }
-}
-
-impl FromIterator<(String, String)> for Values {
-    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
-        let mut values = Self::default();
-        for (name, value) in pairs {
-            values.insert(name, value);
-        }
-        values
-    }
 }
 
 impl PageData {

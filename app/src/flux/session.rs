@@ -1,31 +1,8 @@
-//! The session store: who is logged in, and the state of the account forms
+//! The session state: who is logged in, and the state of the account forms
 //! (log in, sign up, profile, log out): pending, and what the server said.
 
-use serde::{Deserialize, Serialize};
-
-use super::{
-    page_data::{PageData, Values},
-    Action, Command,
-};
-use crate::api::{ErrorBody, UserDto};
-
-/// The forms whose outcome the stores keep.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum FormKind {
-    LogIn,
-    SignUp,
-    Profile,
-    LogOut,
-    /// The composer (its state lives in the tweet store).
-    Tweet,
-}
-
-impl FormKind {
-    const COUNT: usize = 5;
-}
-
-// A new kind must grow the array of form states with it.
-const _: () = assert!(FormKind::Tweet as usize + 1 == FormKind::COUNT);
+use super::{page_data::PageData, types::FormKind, Action, Command};
+use crate::api::{ErrorBody, UserDto, Values};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FormState {
@@ -51,9 +28,10 @@ pub struct SessionState {
     pub user: Option<UserDto>,
     /// Version of `user` for `If-Match`.
     pub etag: Option<String>,
-    /// One per [`FormKind`], by its index: a fixed array, not a map, since
-    /// the kinds are few and known (and a map's code is WASM weight).
-    forms: [FormState; FormKind::COUNT],
+    pub log_in: FormState,
+    pub sign_up: FormState,
+    pub profile: FormState,
+    pub log_out: FormState,
 }
 
 impl SessionState {
@@ -61,25 +39,29 @@ impl SessionState {
         let mut state = Self {
             user: data.user.clone(),
             etag: data.user_etag.clone(),
-            forms: Default::default(),
+            ..Self::default()
         };
         if let Some(feedback) = &data.form {
-            let form = state.form_mut(feedback.form);
-            form.error = Some(feedback.error.clone());
-            form.values = feedback.values.clone();
+            if let Some(form) = state.form_mut(feedback.form) {
+                form.error = Some(feedback.error.clone());
+                form.values = feedback.values.clone();
+            }
         }
-        if let Some(kind) = data.saved {
-            state.form_mut(kind).saved = true;
+        if let Some(form) = data.saved.and_then(|kind| state.form_mut(kind)) {
+            form.saved = true;
         }
         state
     }
 
-    pub fn form(&self, kind: FormKind) -> FormState {
-        self.forms[kind as usize].clone()
-    }
-
-    fn form_mut(&mut self, kind: FormKind) -> &mut FormState {
-        &mut self.forms[kind as usize]
+    /// The composer has no form state here: it lives with the tweets.
+    fn form_mut(&mut self, kind: FormKind) -> Option<&mut FormState> {
+        match kind {
+            FormKind::LogIn => Some(&mut self.log_in),
+            FormKind::SignUp => Some(&mut self.sign_up),
+            FormKind::Profile => Some(&mut self.profile),
+            FormKind::LogOut => Some(&mut self.log_out),
+            FormKind::Tweet => None,
+        }
     }
 }
 
@@ -111,7 +93,7 @@ pub fn reduce(state: &mut SessionState, action: &Action) -> Vec<Command> {
         Action::ProfileUpdated { user, etag } => {
             state.user = Some(user.clone());
             state.etag = etag.clone();
-            *state.form_mut(FormKind::Profile) = FormState {
+            state.profile = FormState {
                 saved: true,
                 ..FormState::default()
             };
@@ -122,9 +104,10 @@ pub fn reduce(state: &mut SessionState, action: &Action) -> Vec<Command> {
             vec![Command::Navigate("/")]
         }
         Action::FormFailed { form, error } => {
-            let form = state.form_mut(*form);
-            form.pending = false;
-            form.error = Some(error.clone());
+            if let Some(form) = state.form_mut(*form) {
+                form.pending = false;
+                form.error = Some(error.clone());
+            }
             vec![]
         }
         _ => vec![],
@@ -134,12 +117,13 @@ pub fn reduce(state: &mut SessionState, action: &Action) -> Vec<Command> {
 /// Starts a form's request unless one is already on its way (a double
 /// click submits once).
 fn submit(state: &mut SessionState, kind: FormKind, command: Command) -> Vec<Command> {
-    let form = state.form_mut(kind);
-    if form.pending {
-        return vec![];
+    match state.form_mut(kind) {
+        Some(form) if !form.pending => {
+            form.start();
+            vec![command]
+        }
+        _ => vec![],
     }
-    form.start();
-    vec![command]
 }
 
 #[cfg(test)]
@@ -195,9 +179,9 @@ mod tests {
         });
         assert_eq!(state.user, Some(ann()));
         assert_eq!(state.etag.as_deref(), Some("\"3\""));
-        let form = state.form(FormKind::SignUp);
+        let form = &state.sign_up;
         assert_eq!(
-            form.error.unwrap().details["username"],
+            form.error.as_ref().unwrap().details["username"],
             vec![FieldCode::Taken]
         );
         assert_eq!(form.values.get("username"), "ann");
@@ -208,7 +192,7 @@ mod tests {
         let mut state = SessionState::default();
         let commands = reduce(&mut state, &login());
         assert!(matches!(commands[..], [Command::LogIn(_)]));
-        assert!(state.form(FormKind::LogIn).pending);
+        assert!(state.log_in.pending);
         assert_eq!(reduce(&mut state, &login()), vec![], "double submit");
     }
 
@@ -223,12 +207,12 @@ mod tests {
                 error: unauthorized(),
             },
         );
-        let form = state.form(FormKind::LogIn);
+        let form = &state.log_in;
         assert!(!form.pending);
-        assert_eq!(form.error.unwrap().error, ErrorCode::Unauthorized);
+        assert_eq!(form.error.as_ref().unwrap().error, ErrorCode::Unauthorized);
         assert_eq!(state.user, None);
         assert_eq!(reduce(&mut state, &login()).len(), 1);
-        assert_eq!(state.form(FormKind::LogIn).error, None, "cleared on retry");
+        assert_eq!(state.log_in.error, None, "cleared on retry");
     }
 
     #[test]
@@ -247,7 +231,7 @@ mod tests {
         let commands = reduce(&mut state, &Action::LoggedIn(ann()));
         assert_eq!(commands, vec![Command::Navigate("/")]);
         assert_eq!(state.user, Some(ann()));
-        assert!(!state.form(FormKind::SignUp).pending);
+        assert!(!state.sign_up.pending);
     }
 
     #[test]
@@ -283,7 +267,7 @@ mod tests {
         );
         assert_eq!(state.user, Some(updated));
         assert_eq!(state.etag.as_deref(), Some("\"4\""));
-        assert!(state.form(FormKind::Profile).saved);
+        assert!(state.profile.saved);
     }
 
     #[test]

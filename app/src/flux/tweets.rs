@@ -1,29 +1,14 @@
-//! The tweet store: the timeline on screen, the posts on their way to the
+//! The tweet state: the timeline on screen, the posts on their way to the
 //! server, the composer's draft, and what went wrong.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
 
-use super::{page_data::PageData, session::FormKind, Action, Command};
+use super::{
+    page_data::PageData,
+    types::{FormKind, TimelineKey},
+    Action, Command,
+};
 use crate::api::{tweet_length, ErrorBody, ErrorCode, TweetDto, PAGE_DEFAULT, TWEET_MAX_CHARS};
-
-/// Which timeline a page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TimelineKey {
-    /// Everyone's tweets (the home page).
-    Everyone,
-    /// One user's tweets (`/u/:username`).
-    Author(String),
-}
-
-impl TimelineKey {
-    fn shows(&self, tweet: &TweetDto) -> bool {
-        match self {
-            Self::Everyone => true,
-            Self::Author(name) => name.eq_ignore_ascii_case(&tweet.tweetedby),
-        }
-    }
-}
 
 /// A post sent but not yet confirmed, shown at the top meanwhile.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,103 +88,16 @@ pub fn reduce(
         Action::DraftChanged(text) => {
             state.draft = text.clone();
             state.post_error = None;
-            vec![]
         }
-        Action::SendTweet => {
-            // An empty draft is also what stops a double click from posting
-            // twice: the first click has already moved the text to pending.
-            let Some(author) = user else { return vec![] };
-            if !state.can_send() {
-                return vec![];
-            }
-            let body = state.draft.trim().to_string();
-            let local_id = state.next_local_id;
-            state.next_local_id += 1;
-            state.pending.insert(
-                0,
-                PendingTweet {
-                    local_id,
-                    body: body.clone(),
-                    author: author.to_string(),
-                    at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
-                },
-            );
-            state.draft.clear();
-            state.post_error = None;
-            vec![Command::PostTweet { local_id, body }]
-        }
-        Action::ReceivedTweet { local_id, tweet } => {
-            state.pending.retain(|p| p.local_id != *local_id);
-            let shown = state.key.as_ref().is_some_and(|key| key.shows(tweet));
-            if shown && !state.tweets.iter().any(|t| t.id == tweet.id) {
-                state.tweets.insert(0, tweet.clone());
-            }
-            vec![]
-        }
-        Action::TweetFailed { local_id, error } => {
-            if let Some(i) = state.pending.iter().position(|p| p.local_id == *local_id) {
-                let failed = state.pending.remove(i);
-                // Give the text back so it can be fixed, unless a new one is
-                // already being written.
-                if state.draft.trim().is_empty() {
-                    state.draft = failed.body;
-                }
-            }
-            state.post_error = Some(error.clone());
-            vec![]
-        }
-        Action::ShowTimeline(key) => {
-            if state.key.as_ref() == Some(key) {
-                return vec![];
-            }
-            state.key = Some(key.clone());
-            state.tweets.clear();
-            state.has_more = false;
-            state.loading = true;
-            state.load_error = None;
-            vec![Command::FetchTweets {
-                key: key.clone(),
-                max_id: None,
-            }]
-        }
-        Action::LoadOlder => {
-            let Some(key) = state.key.clone() else {
-                return vec![];
-            };
-            if state.loading || !state.has_more {
-                return vec![];
-            }
-            state.loading = true;
-            state.load_error = None;
-            vec![Command::FetchTweets {
-                key,
-                max_id: state.tweets.last().map(|t| t.id.clone()),
-            }]
-        }
-        Action::ReceivedTweets { key, tweets, older } => {
-            if state.key.as_ref() != Some(key) {
-                return vec![]; // an answer for a timeline no longer shown
-            }
+        Action::SendTweet => return send(state, user, now),
+        Action::ReceivedTweet { local_id, tweet } => confirm(state, *local_id, tweet),
+        Action::TweetFailed { local_id, error } => refuse(state, *local_id, error),
+        Action::ShowTimeline(key) => return show(state, key),
+        Action::LoadOlder => return load_older(state),
+        Action::ReceivedTweets { key, tweets, older } => receive(state, key, tweets, *older),
+        Action::TimelineFailed { key, error } if state.key.as_ref() == Some(key) => {
             state.loading = false;
-            state.has_more = tweets.len() >= PAGE_DEFAULT as usize;
-            if *older {
-                let fresh: Vec<_> = tweets
-                    .iter()
-                    .filter(|t| !state.tweets.iter().any(|s| s.id == t.id))
-                    .cloned()
-                    .collect();
-                state.tweets.extend(fresh);
-            } else {
-                state.tweets = tweets.clone();
-            }
-            vec![]
-        }
-        Action::TimelineFailed { key, error } => {
-            if state.key.as_ref() == Some(key) {
-                state.loading = false;
-                state.load_error = Some(load_error(key, error));
-            }
-            vec![]
+            state.load_error = Some(load_error(key, error));
         }
         Action::LoggedIn(_) | Action::LoggedOut => {
             // Another person's view: nothing of the previous one stays.
@@ -207,9 +105,102 @@ pub fn reduce(
                 next_local_id: state.next_local_id,
                 ..TweetState::default()
             };
-            vec![]
         }
-        _ => vec![],
+        _ => {}
+    }
+    vec![]
+}
+
+fn send(state: &mut TweetState, user: Option<&str>, now: DateTime<Utc>) -> Vec<Command> {
+    // An empty draft is also what stops a double click from posting
+    // twice: the first click has already moved the text to pending.
+    let Some(author) = user else { return vec![] };
+    if !state.can_send() {
+        return vec![];
+    }
+    let body = state.draft.trim().to_string();
+    let local_id = state.next_local_id;
+    state.next_local_id += 1;
+    state.pending.insert(
+        0,
+        PendingTweet {
+            local_id,
+            body: body.clone(),
+            author: author.to_string(),
+            at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        },
+    );
+    state.draft.clear();
+    state.post_error = None;
+    vec![Command::PostTweet { local_id, body }]
+}
+
+fn confirm(state: &mut TweetState, local_id: u64, tweet: &TweetDto) {
+    state.pending.retain(|p| p.local_id != local_id);
+    let shown = state.key.as_ref().is_some_and(|key| key.shows(tweet));
+    if shown && !state.tweets.iter().any(|t| t.id == tweet.id) {
+        state.tweets.insert(0, tweet.clone());
+    }
+}
+
+fn refuse(state: &mut TweetState, local_id: u64, error: &ErrorBody) {
+    if let Some(i) = state.pending.iter().position(|p| p.local_id == local_id) {
+        let failed = state.pending.remove(i);
+        // Give the text back so it can be fixed, unless a new one is
+        // already being written.
+        if state.draft.trim().is_empty() {
+            state.draft = failed.body;
+        }
+    }
+    state.post_error = Some(error.clone());
+}
+
+fn show(state: &mut TweetState, key: &TimelineKey) -> Vec<Command> {
+    if state.key.as_ref() == Some(key) {
+        return vec![];
+    }
+    state.key = Some(key.clone());
+    state.tweets.clear();
+    state.has_more = false;
+    state.loading = true;
+    state.load_error = None;
+    vec![Command::FetchTweets {
+        key: key.clone(),
+        max_id: None,
+    }]
+}
+
+fn load_older(state: &mut TweetState) -> Vec<Command> {
+    let Some(key) = state.key.clone() else {
+        return vec![];
+    };
+    if state.loading || !state.has_more {
+        return vec![];
+    }
+    state.loading = true;
+    state.load_error = None;
+    vec![Command::FetchTweets {
+        key,
+        max_id: state.tweets.last().map(|t| t.id.clone()),
+    }]
+}
+
+/// A page of `key`'s timeline: `older` pages append, others replace.
+fn receive(state: &mut TweetState, key: &TimelineKey, tweets: &[TweetDto], older: bool) {
+    if state.key.as_ref() != Some(key) {
+        return; // an answer for a timeline no longer shown
+    }
+    state.loading = false;
+    state.has_more = tweets.len() >= PAGE_DEFAULT as usize;
+    if older {
+        let fresh: Vec<_> = tweets
+            .iter()
+            .filter(|t| !state.tweets.iter().any(|s| s.id == t.id))
+            .cloned()
+            .collect();
+        state.tweets.extend(fresh);
+    } else {
+        state.tweets = tweets.to_vec();
     }
 }
 

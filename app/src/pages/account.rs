@@ -29,14 +29,14 @@ pub fn SignUpPage() -> impl IntoView {
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let session = use_session().0;
+    let session = use_session();
     view! {
         <Title text="Profile" />
         <Show
-            when=move || session.with(|s| s.user.is_some())
+            when=move || session.logged_in()
             fallback=|| view! { <LoggedOutNotice what="see your profile" /> }
         >
-            <ProfileForm />
+            {session.user.get_untracked().map(|user| view! { <ProfileForm user /> })}
         </Show>
     }
     .into_any()
@@ -44,11 +44,11 @@ pub fn ProfilePage() -> impl IntoView {
 
 #[component]
 pub fn LogoutPage() -> impl IntoView {
-    let session = use_session().0;
+    let session = use_session();
     view! {
         <Title text="Log out" />
         <Show
-            when=move || session.with(|s| s.user.is_some())
+            when=move || session.logged_in()
             fallback=|| view! { <LoggedOutNotice what="log out" /> }
         >
             <section class="card form">

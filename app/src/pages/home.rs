@@ -2,15 +2,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    components::{account::LoginForm, composer::Composer, timeline::Timeline},
+    components::{account::LoginForm, composer::Composer, timeline::TimelineView},
     flux::{use_session, TimelineKey},
 };
 
 /// The timeline for a logged-in user; the login form for anyone else.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let session = use_session().0;
-    let logged_in = move || session.with(|s| s.user.is_some());
+    let session = use_session();
+    let logged_in = move || session.logged_in();
     view! {
         <Title text="" />
         <Show
@@ -27,7 +27,7 @@ pub fn HomePage() -> impl IntoView {
         >
             <h1 class="visually-hidden">"Home"</h1>
             <Composer />
-            <Timeline key=TimelineKey::Everyone />
+            <TimelineView key=TimelineKey::Everyone />
         </Show>
     }
     .into_any()

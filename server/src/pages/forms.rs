@@ -5,8 +5,8 @@
 //! the refusal and what was typed.
 
 use app::{
-    api::{LoginRequest, NewTweet, SignUp, UpdateUser},
-    flux::{page_data::Values, FormFeedback, FormKind},
+    api::{LoginRequest, NewTweet, SignUp, UpdateUser, Values},
+    flux::{FormFeedback, FormKind},
 };
 use axum::{
     extract::{FromRequestParts, Request, State},
@@ -159,10 +159,7 @@ pub(super) async fn tweet(State(state): State<AppState>, request: Request) -> Re
 
 pub(super) async fn log_in(State(state): State<AppState>, request: Request) -> Response {
     let (post, values) = read_post!(state, request, View::LogIn, FormKind::LogIn);
-    let input = LoginRequest {
-        username: values.get("username"),
-        password: values.get("password"),
-    };
+    let input = LoginRequest::from(&values);
     let previous = post.me.as_ref().map(|me| me.session);
     match state.accounts.log_in(&input, post.client, previous).await {
         Ok((_, token)) => {
@@ -178,12 +175,7 @@ pub(super) async fn log_in(State(state): State<AppState>, request: Request) -> R
 
 pub(super) async fn sign_up(State(state): State<AppState>, request: Request) -> Response {
     let (post, values) = read_post!(state, request, View::SignUp, FormKind::SignUp);
-    let input = SignUp {
-        username: values.get("username"),
-        email: values.get("email"),
-        name: values.non_empty("name"),
-        password: values.get("password"),
-    };
+    let input = SignUp::from_form(&values);
     let previous = post.me.as_ref().map(|me| me.session);
     match state.accounts.sign_up(&input, post.client, previous).await {
         Ok((_, token)) => {
@@ -203,16 +195,7 @@ pub(super) async fn profile(State(state): State<AppState>, request: Request) -> 
     let Some(me) = post.me.clone() else {
         return see_other("/login", None);
     };
-    let changed = |name: &str, current: &str| {
-        let value = values.get(name);
-        (value.trim() != current).then_some(value)
-    };
-    let input = UpdateUser {
-        name: changed("name", me.user.name.as_str()),
-        email: changed("email", me.user.email.as_str()),
-        password: values.non_empty("password"),
-        current_password: values.non_empty("current_password"),
-    };
+    let input = UpdateUser::from_form(&values, &crate::http::dto::user(&me.user, true));
     // The revision the form was rendered from, so a change made meanwhile
     // elsewhere is not overwritten (412).
     let if_match = values

@@ -1,75 +1,32 @@
-//! The timeline: pending posts on top, then the confirmed tweets, then
-//! "Load older".
+//! One tweet of a timeline: its row, its author's avatar and its time.
 
 use leptos::prelude::*;
 
 use crate::api::TweetDto;
 use crate::flux::{
     clock::{absolute, relative},
-    use_clock, use_dispatcher, use_tweets, Action, PendingTweet,
+    use_clock, Clock, PendingTweet, TweetSignals,
 };
 
-#[component]
-pub fn TweetList() -> impl IntoView {
-    let store = use_tweets().0;
-    let dispatcher = use_dispatcher();
-    let rows = move || {
-        store.with(|s| {
-            s.pending
-                .iter()
-                .map(Row::sending)
-                .chain(s.tweets.iter().map(Row::confirmed))
-                .collect::<Vec<_>>()
-        })
-    };
-    let empty = move || {
-        store.with(|s| {
-            s.tweets.is_empty() && s.pending.is_empty() && !s.loading && s.load_error.is_none()
-        })
-    };
-    let oldest = move || store.with(|s| s.tweets.last().map(|t| t.id.clone()));
-    let more = move || store.with(|s| s.has_more);
-    let loading = move || store.with(|s| s.loading);
-    let load_error = move || store.with(|s| s.load_error.clone());
-
-    view! {
-        <section class="timeline" aria-label="Tweets" aria-busy=move || loading().to_string()>
-            <ol class="tweets">
-                <For each=rows key=|row| row.key.clone() let:row>
-                    <TweetItem row />
-                </For>
-            </ol>
-            <Show when=empty>
-                <p class="card empty">"No tweets yet."</p>
-            </Show>
-            <Show when=move || load_error().is_some()>
-                <p class="form-error" role="alert">{load_error}</p>
-            </Show>
-            <Show when=more>
-                // A link to the next page without WASM; a request for it
-                // with.
-                <a
-                    class="button secondary load-older"
-                    href=move || format!("?max_id={}", oldest().unwrap_or_default())
-                    aria-disabled=move || loading().to_string()
-                    on:click=move |event| {
-                        event.prevent_default();
-                        dispatcher.dispatch(Action::LoadOlder);
-                    }
-                >
-                    {move || if loading() { "Loading…" } else { "Load older" }}
-                </a>
-            </Show>
-        </section>
+/// The timeline's rows: pending posts on top, then the confirmed tweets.
+/// It reads only the two lists, so only a change to them re-runs it.
+pub(crate) fn rows(tweets: TweetSignals) -> impl Fn() -> Vec<Row> {
+    move || {
+        let mut rows: Vec<Row> = tweets
+            .pending
+            .with(|p| p.iter().map(Row::sending).collect());
+        tweets
+            .tweets
+            .with(|t| rows.extend(t.iter().map(Row::confirmed)));
+        rows
     }
-    .into_any()
 }
 
 /// One row of the list: a tweet still being sent, or a confirmed one. Both
 /// kinds go through one `For`, so the WASM holds one keyed list, not two.
 #[derive(Clone)]
-struct Row {
-    key: String,
+pub struct Row {
+    pub(crate) key: String,
     author: String,
     body: String,
     at: String,
@@ -99,7 +56,7 @@ impl Row {
 }
 
 #[component]
-fn TweetItem(row: Row) -> impl IntoView {
+pub(crate) fn TweetItem(row: Row) -> impl IntoView {
     let Row {
         author,
         body,
@@ -136,18 +93,19 @@ fn TweetItem(row: Row) -> impl IntoView {
 /// tooltip and the `datetime` attribute.
 #[component]
 fn Time(timestamp: String) -> impl IntoView {
-    let now = use_clock().0;
     let title = absolute(&timestamp);
-    let text = {
-        let timestamp = timestamp.clone();
-        move || relative(&timestamp, now.get())
-    };
+    let text = relative_time(timestamp.clone(), use_clock());
     view! {
         <time datetime=timestamp title=title>
             {text}
         </time>
     }
     .into_any()
+}
+
+/// A time's text, e.g. "3 minutes ago": it reads only the clock.
+pub(crate) fn relative_time(timestamp: String, clock: Clock) -> impl Fn() -> String {
+    move || clock.0.with(|now| relative(&timestamp, *now))
 }
 
 /// A coloured circle with the author's initial.
