@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Fetches one user's page (`/u/<name>`, server-rendered) many times, one
 after another and then from many connections at once, and prints how many
-answers had each status. Exits 1 unless every answer was 200.
+answers had each status. Exits 1 unless every answer was 200. The user and
+a few tweets are made first through the API.
 
-    bench/user_pages.py BASE_URL USERNAME SEQUENTIAL CONCURRENT CONNECTIONS
+    bench/user_pages.py BASE_URL SEQUENTIAL CONCURRENT CONNECTIONS
 """
+import json
+import secrets
 import collections
 import concurrent.futures
 import http.client
@@ -25,8 +28,30 @@ def fetch_many(base, path, count):
     return statuses
 
 
+def seed(base):
+    """A new user with three tweets; returns the username."""
+    import urllib.request
+
+    name = "pages_" + secrets.token_hex(4)
+    body = {"username": name, "email": name + "@example.com", "password": secrets.token_hex(12)}
+
+    def post(path, payload, cookie=None):
+        headers = {"Content-Type": "application/json"}
+        if cookie:
+            headers["Cookie"] = cookie
+        request = urllib.request.Request(base + path, data=json.dumps(payload).encode(), headers=headers)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.headers.get("Set-Cookie", "").split(";")[0]
+
+    cookie = post("/api/v1/users", body)
+    for n in range(3):
+        post("/api/v2/tweets", {"body": f"tweet {n} from {name}"}, cookie)
+    return name
+
+
 def main():
-    base, username, sequential, parallel, connections = sys.argv[1:6]
+    base, sequential, parallel, connections = sys.argv[1:5]
+    username = seed(base)
     path = "/u/" + urllib.parse.quote(username)
     sequential, parallel, connections = int(sequential), int(parallel), int(connections)
     one = fetch_many(base, path, sequential)

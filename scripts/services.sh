@@ -76,3 +76,39 @@ PY
   fi
   echo "services: SecantusDB (MongoDB wire, replica set secantus) on 127.0.0.1:$port"
 }
+
+# start_chirp BIN STORE [VAR=value ...]: a Chirp server on a free port with
+# throw-away storage (SQLite in a fresh directory, or a fresh database on
+# MONGODB_URI), limits lifted for scripted clients; exports CHIRP_BASE once
+# it answers /healthz.
+start_chirp() {
+  local bin="$1" store="$2" port dir
+  shift 2
+  port="$(free_port)"
+  dir="$(mktemp -d /tmp/chirp-server.XXXXXX)"
+  CHIRP_SERVICE_DIRS+=("$dir")
+  env CHIRP_ADDR="127.0.0.1:$port" CHIRP_STORE="$store" CHIRP_DATA_DIR="$dir/store" \
+    CHIRP_MONGODB_DATABASE="chirp_script_$port" CHIRP_INSECURE_COOKIES=1 \
+    CHIRP_AUTH_RATE_BURST=1000000000 CHIRP_POST_RATE_BURST=1000000000 \
+    CHIRP_PROFILE_RATE_BURST=1000000000 RUST_LOG="${RUST_LOG:-warn}" \
+    LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}" \
+    "$@" "$bin" >"$dir/server.log" 2>&1 &
+  CHIRP_SERVICE_PIDS+=("$!")
+  CHIRP_PID=$!
+  CHIRP_LOG="$dir/server.log"
+  export CHIRP_BASE="http://127.0.0.1:$port"
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "$CHIRP_BASE/healthz" 2>/dev/null && return 0
+    kill -0 "$CHIRP_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "services: chirp on $store did not start:" >&2
+  tail -20 "$CHIRP_LOG" >&2
+  return 1
+}
+
+# stop_chirp: SIGTERM the server start_chirp started and wait for it.
+stop_chirp() {
+  kill -TERM "$CHIRP_PID" 2>/dev/null || true
+  wait "$CHIRP_PID" 2>/dev/null || true
+}

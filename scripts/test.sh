@@ -30,7 +30,10 @@ source scripts/services.sh
 start_mongo
 
 step "Rust tests (SQLite and MongoDB)"
-cargo test -p app -p server 2>&1 | tee "$logs/rust-tests.log"
+# Apart: the app's render-count tests turn on reactive effects (a dev
+# dependency), which one shared build would turn on in the server too, where
+# the release build runs none.
+{ cargo test -p app && cargo test -p server; } 2>&1 | tee "$logs/rust-tests.log"
 
 step "release build (server + WASM)"
 scripts/build-release.sh
@@ -39,6 +42,9 @@ step "load, scale and fault checks, quick (scripts/bench.sh --quick)"
 # Fails on lost tweets, unexpected 5xx, integrity_check, the write-lock,
 # slow-socket and SIGTERM checks; never on speed figures.
 scripts/bench.sh --quick 2>&1 | tee "$logs/bench-quick.log"
+
+step "server-rendered pages under load, release build, both stores"
+scripts/page-check.sh 2>&1 | tee "$logs/page-check.log"
 
 for store in sqlite mongodb; do
   step "API fuzzing from the OpenAPI document (schemathesis), on $store"

@@ -2,10 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::{
-    components::timeline::TimelineView,
-    flux::{use_tweets, TimelineKey},
-};
+use crate::{components::timeline::TimelineView, flux::TimelineKey};
 
 /// `/u/:username`: one user's tweets.
 #[component]
@@ -14,15 +11,14 @@ pub fn UserPage() -> impl IntoView {
     let username = Memo::new(move |_| params.with(|p| p.get("username").unwrap_or_default()));
     let key = Signal::derive(move || TimelineKey::Author(username.get()));
     // The title is rendered into the head after this lazily loaded route
-    // has been rendered, and its owner (with `username`) dropped: so it
-    // reads the store, which the app owns for the whole render. Reading
-    // `username` there answered one render in six with a 500 ("a reactive
-    // value that has already been disposed").
-    let shown = use_tweets().key;
-    let title = move || match shown.get() {
-        Some(TimelineKey::Author(name)) => format!("@{name}"),
-        _ => String::new(),
-    };
+    // has been rendered and its owner dropped; a reactive title read there
+    // answered some renders with a 500 (a disposed value, or no arena). The
+    // server's render is one pass, so it takes the name as plain text; only
+    // the browser, where the route lives on, follows navigation reactively.
+    #[cfg(feature = "ssr")]
+    let title = leptos::text_prop::TextProp::from(format!("@{}", username.get_untracked()));
+    #[cfg(not(feature = "ssr"))]
+    let title = leptos::text_prop::TextProp::from(move || format!("@{}", username.get()));
     view! {
         <Title text=title />
         <h1 class="page-title">"@" {username}</h1>
