@@ -75,7 +75,7 @@ if [ "${CHIRP_BENCH_NO_BUILD:-0}" != 1 ]; then
   say "cargo build --release -p server (chirp-server, chirp-ceiling)"
   LEPTOS_OUTPUT_NAME=chirp LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
     LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
-    LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=false \
+    LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true \
     cargo build -q --package=server --bin=chirp-server --bin=chirp-ceiling --no-default-features --release
 fi
 
@@ -100,7 +100,8 @@ start_server() {
   local dir="$1"
   shift
   env CHIRP_ADDR="$HOST:$PORT" CHIRP_DATA_DIR="$dir" CHIRP_INSECURE_COOKIES=1 \
-    CHIRP_AUTH_RATE_BURST=100000000 RUST_LOG=warn LEPTOS_SITE_ROOT=target/site \
+    CHIRP_AUTH_RATE_BURST=100000000 \
+    CHIRP_POST_RATE_BURST=100000000 CHIRP_PROFILE_RATE_BURST=100000000 RUST_LOG=warn LEPTOS_SITE_ROOT=target/site \
     "$@" "$BIN" >>"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 200); do

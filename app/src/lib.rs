@@ -9,7 +9,7 @@ pub(crate) mod pages;
 mod renders;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, Lazy,
@@ -38,6 +38,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
+                // Named with the stylesheet's content hash when the build
+                // hashes its files (see the server's static files).
+                <HashedStylesheet id="chirp" options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
                 <PageDataTag />
@@ -62,7 +65,6 @@ pub fn App() -> impl IntoView {
     flux::clock::start_ticking(dispatcher);
 
     view! {
-        <Stylesheet id="chirp" href="/pkg/chirp.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Chirp".to_string() } else { format!("{page} · Chirp") }
