@@ -59,9 +59,11 @@ export default defineConfig({
       CHIRP_ADDR: `127.0.0.1:${port}`,
       ...storeEnv,
       CHIRP_INSECURE_COOKIES: '1',
-      // The suite signs up a few dozen people from one address; the default
-      // per-IP limit (ten a minute) is for the real world, not for this.
+      // The suite signs up, posts and edits as a few dozen people from one
+      // address; the default limits are for the real world, not for this.
       CHIRP_AUTH_RATE_BURST: '1000',
+      CHIRP_POST_RATE_BURST: '1000',
+      CHIRP_PROFILE_RATE_BURST: '1000',
       RUST_LOG: 'warn',
     },
   },

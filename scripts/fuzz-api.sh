@@ -38,14 +38,16 @@ port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 base="http://127.0.0.1:$port"
 log="$data/server.log"
 
-# The fuzzer signs up and logs in far more often than a person: lift the
-# rate limit and allow plain-HTTP cookies.
+# The fuzzer signs up, logs in, posts and edits far more often than a
+# person: lift the rate limits and allow plain-HTTP cookies.
 CHIRP_ADDR="127.0.0.1:$port" \
   CHIRP_STORE="${CHIRP_STORE:-sqlite}" \
   CHIRP_DATA_DIR="$data/store" \
   CHIRP_MONGODB_DATABASE="chirp_fuzz_$port" \
   CHIRP_INSECURE_COOKIES=1 \
   CHIRP_AUTH_RATE_BURST=1000000000 \
+  CHIRP_POST_RATE_BURST=1000000000 \
+  CHIRP_PROFILE_RATE_BURST=1000000000 \
   RUST_LOG="${RUST_LOG:-warn}" \
   "$bin" >"$log" 2>&1 &
 server=$!

@@ -88,6 +88,10 @@ pub struct Config {
     /// How long a session lasts.
     #[arg(long, env = "CHIRP_SESSION_TTL_HOURS", default_value_t = 336)]
     pub session_ttl_hours: u64,
+    /// A session not used for this many hours ends.
+    #[arg(long, env = "CHIRP_SESSION_IDLE_HOURS", default_value_t = 168,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_idle_hours: u64,
     /// Login and sign-up attempts per client address: a burst...
     #[arg(long, env = "CHIRP_AUTH_RATE_BURST", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -96,6 +100,22 @@ pub struct Config {
     #[arg(long, env = "CHIRP_AUTH_RATE_REFILL_SECS", default_value_t = 6,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub auth_rate_refill_secs: u64,
+    /// Profile changes per user, and per client address: a burst...
+    #[arg(long, env = "CHIRP_PROFILE_RATE_BURST", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub profile_rate_burst: u32,
+    /// ...then one more every this many seconds.
+    #[arg(long, env = "CHIRP_PROFILE_RATE_REFILL_SECS", default_value_t = 360,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub profile_rate_refill_secs: u64,
+    /// Tweets per user: a burst...
+    #[arg(long, env = "CHIRP_POST_RATE_BURST", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub post_rate_burst: u32,
+    /// ...then one more every this many seconds.
+    #[arg(long, env = "CHIRP_POST_RATE_REFILL_SECS", default_value_t = 2,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub post_rate_refill_secs: u64,
     /// Requests served at once; beyond it the server sheds load with 503s.
     #[arg(long, env = "CHIRP_MAX_CONCURRENT_REQUESTS", default_value_t = 512,
           value_parser = clap::value_parser!(u64).range(1..))]
@@ -114,11 +134,32 @@ pub struct Config {
     #[arg(long, env = "CHIRP_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub header_read_timeout_secs: u64,
-    /// Behind a reverse proxy: key rate limits on the address it appends
-    /// to X-Forwarded-For instead of the connection's.
-    #[arg(long, env = "CHIRP_TRUST_X_FORWARDED_FOR", action = ArgAction::Set, num_args = 0..=1,
-          default_value_t = false, default_missing_value = "true", value_parser = BoolishValueParser::new())]
-    pub trust_x_forwarded_for: bool,
+    /// Connections one peer address may hold open at once; more are closed
+    /// as they arrive.
+    #[arg(long, env = "CHIRP_MAX_CONNECTIONS_PER_IP", default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections_per_ip: u64,
+    /// The reverse proxies in front (addresses or networks, comma
+    /// separated): from these peers only, the client's address is read
+    /// from `X-Forwarded-For` or `Forwarded`; from anyone else those
+    /// headers are ignored [default: none].
+    #[arg(long, env = "CHIRP_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<Proxy>,
+}
+
+/// A trusted proxy: one address, or a network (`10.0.0.0/8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proxy(pub ipnet::IpNet);
+
+impl std::str::FromStr for Proxy {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        text.parse::<ipnet::IpNet>()
+            .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            .map(Self)
+            .map_err(|_| format!("{text:?} is neither an address nor a network"))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +184,8 @@ impl Config {
         Self {
             insecure_cookies: true,
             auth_rate_burst: u32::MAX,
+            profile_rate_burst: u32::MAX,
+            post_rate_burst: u32::MAX,
             bcrypt_cost: 4,
             store_timeout_ms: 30_000,
             ..Self::from_env()
@@ -190,8 +233,25 @@ impl Config {
         BcryptCost::insecure_for_tests(self.bcrypt_cost)
     }
 
+    pub fn rates(&self) -> crate::services::limits::Rates {
+        use crate::services::limits::RateLimit;
+        let rate = |burst: u32, refill_secs: u64| RateLimit {
+            burst: std::num::NonZeroU32::new(burst).unwrap_or(std::num::NonZeroU32::MIN),
+            refill: Duration::from_secs(refill_secs),
+        };
+        crate::services::limits::Rates {
+            auth: rate(self.auth_rate_burst, self.auth_rate_refill_secs),
+            profile: rate(self.profile_rate_burst, self.profile_rate_refill_secs),
+            posts: rate(self.post_rate_burst, self.post_rate_refill_secs),
+        }
+    }
+
     pub fn session_ttl(&self) -> Duration {
         Duration::from_secs(self.session_ttl_hours * 3600)
+    }
+
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle_hours * 3600)
     }
 
     pub fn request_timeout(&self) -> Duration {

@@ -60,8 +60,12 @@ pub async fn serve_until(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let header_read_timeout = state.config.header_read_timeout();
-    connections::serve(listener, router(state), header_read_timeout, shutdown).await
+    let limits = connections::Limits {
+        header_read_timeout: state.config.header_read_timeout(),
+        per_peer: usize::try_from(state.config.max_connections_per_ip).unwrap_or(usize::MAX),
+        shutdown_grace: connections::SHUTDOWN_GRACE,
+    };
+    connections::serve(listener, router(state), limits, shutdown).await
 }
 
 /// The text of a caught panic, for the log.

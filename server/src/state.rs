@@ -9,10 +9,7 @@ use leptos::prelude::LeptosOptions;
 use crate::{
     config::Config,
     passwords::PasswordHasher,
-    services::{
-        limits::{Limits, RateLimit},
-        Accounts, NewestTweets, Sessions, Tweets,
-    },
+    services::{limits::Limits, Accounts, NewestTweets, Sessions, Tweets},
     store::Store,
 };
 
@@ -30,12 +27,8 @@ pub struct AppState {
 impl AppState {
     pub fn new(config: &Config, leptos_options: LeptosOptions, store: Store) -> Self {
         let hasher = PasswordHasher::for_this_machine(config.bcrypt_cost());
-        let limits = Limits::new(RateLimit {
-            burst: std::num::NonZeroU32::new(config.auth_rate_burst)
-                .unwrap_or(std::num::NonZeroU32::MIN),
-            refill: std::time::Duration::from_secs(config.auth_rate_refill_secs),
-        });
-        let sessions = Sessions::new(store.clone(), config.session_ttl());
+        let limits = Limits::new(config.rates());
+        let sessions = Sessions::new(store.clone(), config.session_ttl(), config.session_idle());
         let newest = NewestTweets::default();
         Self {
             leptos_options,
@@ -44,10 +37,10 @@ impl AppState {
                 store.clone(),
                 hasher,
                 sessions.clone(),
-                limits,
+                limits.clone(),
                 newest.clone(),
             ),
-            tweets: Tweets::new(store.clone(), newest),
+            tweets: Tweets::new(store.clone(), newest, limits.clone()),
             sessions,
             store,
         }

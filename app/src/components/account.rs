@@ -154,6 +154,7 @@ pub fn ProfileForm(user: UserDto) -> impl IntoView {
                             kind="password"
                             autocomplete="current-password"
                             required=false
+                            hint="Needed to change your e-mail address or your password."
                             error
                         />
                         <Field

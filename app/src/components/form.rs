@@ -68,7 +68,7 @@ pub fn field_message(field: &str, code: FieldCode) -> String {
         ("email", FieldCode::Taken) => "This e-mail address is already in use.".into(),
         ("current_password", FieldCode::Mismatch) => "That is not your current password.".into(),
         ("current_password", FieldCode::Required) => {
-            "Enter your current password to set a new one.".into()
+            "Enter your current password to change your e-mail address or password.".into()
         }
         ("username", FieldCode::TooShort | FieldCode::TooLong) => "Use 3 to 30 characters.".into(),
         ("username", FieldCode::InvalidCharacters) => {

@@ -32,7 +32,10 @@ use super::{
     extract::{is_json, ClientIp},
     BODY_LIMIT,
 };
-use crate::{config::Config, error::Error};
+use crate::{
+    config::{Config, Proxy},
+    error::Error,
+};
 
 /// Wraps the application (`app`: pages and API) and its health checks in
 /// the layers. Listed outermost first: headers and the error shape also
@@ -125,7 +128,9 @@ async fn read_body(State(config): State<Arc<Config>>, request: Request, next: Ne
             parts.extensions.insert(BodyTooLarge);
             Body::empty()
         }
-        Ok(Err(_)) => return Error::Malformed("could not read the request body".into()).into_response(),
+        Ok(Err(_)) => {
+            return Error::Malformed("could not read the request body".into()).into_response()
+        }
         Err(_) => {
             let mut response = Error::SlowBody.into_response();
             response
@@ -169,10 +174,10 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 /// The client's address, once per request, for the rate limits and the
-/// logs: the peer of the connection, or, behind a reverse proxy
-/// (`CHIRP_TRUST_X_FORWARDED_FOR=1`), the address that proxy appended to
-/// `X-Forwarded-For`: the last one, since earlier entries come from the
-/// client and can be forged.
+/// logs: the connection's peer, or, when the peer is one of the configured
+/// reverse proxies, the address the proxies recorded: the last entry of
+/// `X-Forwarded-For` (or `Forwarded: for=`) that is not itself a trusted
+/// proxy. Entries further left come from the client and can be forged.
 async fn client_ip(
     State(config): State<Arc<Config>>,
     mut request: Request,
@@ -182,24 +187,57 @@ async fn client_ip(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-    let forwarded = config
-        .trust_x_forwarded_for
-        .then(|| last_forwarded(request.headers()))
-        .flatten();
-    request
-        .extensions_mut()
-        .insert(ClientIp(forwarded.unwrap_or(peer)));
+    let client = forwarded_client(request.headers(), peer, &config.trusted_proxies);
+    request.extensions_mut().insert(ClientIp(client));
     next.run(request).await
 }
 
-fn last_forwarded(headers: &HeaderMap) -> Option<IpAddr> {
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .next_back()
-        .and_then(|last| last.trim().parse().ok())
+fn forwarded_client(headers: &HeaderMap, peer: IpAddr, trusted: &[Proxy]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|proxy| proxy.0.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let texts = |name: HeaderName| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>()
+    };
+    let forwarded: Vec<&str> = texts(header::FORWARDED)
+        .into_iter()
+        .filter_map(|element| {
+            element.split(';').map(str::trim).find_map(|pair| {
+                pair.strip_prefix("for=")
+                    .or_else(|| pair.strip_prefix("For="))
+            })
+        })
+        .collect();
+    let hops = if forwarded.is_empty() {
+        texts(HeaderName::from_static("x-forwarded-for"))
+    } else {
+        forwarded
+    };
+    hops.iter()
+        .rev()
+        .filter_map(|hop| hop_address(hop))
+        .find(|ip| !is_trusted(ip))
+        .unwrap_or(peer)
+}
+
+/// One hop as proxies write it: `203.0.113.7`, `203.0.113.7:4711`,
+/// `2001:db8::1`, `[2001:db8::1]:4711`, or `Forwarded`'s quoted forms.
+fn hop_address(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim().trim_matches('"');
+    if let Ok(ip) = hop.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = hop.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    hop.rsplit_once(':')?.0.parse().ok()
 }
 
 /// Cross-site request forgery: a state-changing request must come from our
@@ -310,13 +348,42 @@ mod tests {
         ])));
     }
 
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
     #[test]
-    fn the_forwarded_address_is_the_last_one_the_proxy_appended() {
+    fn behind_trusted_proxies_the_client_is_the_last_untrusted_hop() {
+        let proxies: Vec<Proxy> = ["10.0.0.0/8", "192.0.2.1"]
+            .iter()
+            .map(|p| p.parse().unwrap())
+            .collect();
+        let proxy = ip("10.1.2.3");
         let forged = headers(&[("x-forwarded-for", "203.0.113.9, 198.51.100.7")]);
         assert_eq!(
-            last_forwarded(&forged),
-            Some("198.51.100.7".parse().unwrap())
+            forwarded_client(&forged, proxy, &proxies),
+            ip("198.51.100.7")
         );
-        assert_eq!(last_forwarded(&headers(&[])), None);
+        // A CDN edge (trusted) in front of the proxy, with ports.
+        let chain = headers(&[("x-forwarded-for", "198.51.100.7:4711, 192.0.2.1:443")]);
+        assert_eq!(
+            forwarded_client(&chain, proxy, &proxies),
+            ip("198.51.100.7")
+        );
+        let standard = headers(&[("forwarded", "for=\"[2001:db8::7]:4711\";proto=https")]);
+        assert_eq!(
+            forwarded_client(&standard, proxy, &proxies),
+            ip("2001:db8::7")
+        );
+        assert_eq!(forwarded_client(&headers(&[]), proxy, &proxies), proxy);
+    }
+
+    #[test]
+    fn from_anyone_else_forwarding_headers_are_ignored() {
+        let proxies: Vec<Proxy> = vec!["10.0.0.0/8".parse().unwrap()];
+        let forged = headers(&[("x-forwarded-for", "198.51.100.7")]);
+        let stranger = ip("203.0.113.9");
+        assert_eq!(forwarded_client(&forged, stranger, &proxies), stranger);
+        assert_eq!(forwarded_client(&forged, stranger, &[]), stranger);
     }
 }

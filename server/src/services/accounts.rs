@@ -227,6 +227,8 @@ impl Accounts {
         if id != me.user.id {
             return Err(Error::Forbidden("you can only change your own account"));
         }
+        self.limits.profile_by_user.check(id)?;
+        self.limits.profile_by_client.check(client)?;
         let (name, email, password, current) = (
             (
                 "name",
@@ -240,25 +242,25 @@ impl Accounts {
                 "password",
                 input.password.as_deref().map(Password::parse).transpose(),
             ),
-            (
-                "current_password",
-                match (&input.password, &input.current_password) {
-                    (Some(_), None) => Err(FieldCode::Required),
-                    (_, current) => Ok(current.as_deref()),
-                },
-            ),
+            ("current_password", Ok(input.current_password.as_deref())),
         )
             .parsed()?;
         let mut user = self.get(id).await?;
         check_revision(&user, if_match)?;
-        // Checked before anything is written, so a wrong current password
-        // leaves the profile untouched too.
-        let new_hash = match (&password, current) {
-            (Some(new), Some(current)) => {
-                self.check_password(&user, current, client).await?;
-                Some(self.hasher.hash(new).await?)
-            }
-            _ => None,
+        // What signs you in (the password, and the address a reset would go
+        // to) changes only with the current password: a session left open
+        // on a shared computer cannot take the account over.
+        let credential_change =
+            password.is_some() || email.as_ref().is_some_and(|email| *email != user.email);
+        if credential_change {
+            let current = current.ok_or(Error::invalid("current_password", FieldCode::Required))?;
+            // Checked before anything is written, so a wrong current
+            // password leaves the profile untouched too.
+            self.check_password(&user, current, client).await?;
+        }
+        let new_hash = match &password {
+            Some(new) => Some(self.hasher.hash(new).await?),
+            None => None,
         };
         let verified = user.credentials;
         for _ in 0..ATTEMPTS {

@@ -1,10 +1,12 @@
 //! Rate limits: a token bucket per client network for what guesses
-//! passwords or creates accounts. `governor`'s keyed limiter, keyed per
-//! IPv4 address and per IPv6 /64 (the block one subscriber gets, so a /64
-//! is one client, as Mastodon counts them); forgotten keys are swept by a
-//! background task, never on the request path.
+//! passwords or creates accounts, and per user (and network) for what
+//! writes: posts, profile changes. `governor`'s keyed limiter, keyed per
+//! user, per IPv4 address and per IPv6 /64 (the block one subscriber gets,
+//! so a /64 is one client, as Mastodon counts them); forgotten keys are
+//! swept by a background task, never on the request path.
 
 use std::{
+    hash::Hash,
     net::IpAddr,
     num::NonZeroU32,
     sync::{Arc, Weak},
@@ -13,7 +15,10 @@ use std::{
 
 use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota};
 
-use crate::error::{Error, Result};
+use crate::{
+    domain::Id,
+    error::{Error, Result},
+};
 
 /// `burst` attempts at once, then one more every `refill`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,10 +47,10 @@ impl From<IpAddr> for ClientKey {
     }
 }
 
-/// One limit, per client.
-pub struct Limiter(DefaultKeyedRateLimiter<ClientKey>);
+/// One limit, per client (or per whatever `K` names: a user).
+pub struct Limiter<K: Hash + Eq + Clone = ClientKey>(DefaultKeyedRateLimiter<K>);
 
-impl Limiter {
+impl<K: Hash + Eq + Clone> Limiter<K> {
     pub fn new(limit: RateLimit) -> Self {
         // governor keeps burst × refill in u64 nanoseconds: a burst that
         // large is "unlimited" and gets the largest that fits.
@@ -60,9 +65,9 @@ impl Limiter {
         Self(DefaultKeyedRateLimiter::keyed(quota))
     }
 
-    /// Takes one attempt for `ip`'s client, or says how long to wait: 429.
-    pub fn check(&self, ip: IpAddr) -> Result<()> {
-        self.0.check_key(&ClientKey::from(ip)).map_err(|not_until| {
+    /// Takes one attempt for `key`, or says how long to wait: 429.
+    pub fn check(&self, key: impl Into<K>) -> Result<()> {
+        self.0.check_key(&key.into()).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.0.clock().now());
             Error::RateLimited {
                 retry_after: wait.max(Duration::from_secs(1)),
@@ -80,16 +85,32 @@ impl Limiter {
 pub struct Limits {
     pub login: Limiter,
     pub sign_up: Limiter,
+    /// Profile changes: each grows the user's event stream, and an e-mail
+    /// change says whether an address is taken.
+    pub profile_by_user: Limiter<Id>,
+    pub profile_by_client: Limiter,
+    pub posts: Limiter<Id>,
+}
+
+/// The rates, as configured.
+#[derive(Clone, Copy, Debug)]
+pub struct Rates {
+    pub auth: RateLimit,
+    pub profile: RateLimit,
+    pub posts: RateLimit,
 }
 
 /// How often forgotten clients (whose buckets are full again) are dropped.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 impl Limits {
-    pub fn new(auth: RateLimit) -> Arc<Self> {
+    pub fn new(rates: Rates) -> Arc<Self> {
         let limits = Arc::new(Self {
-            login: Limiter::new(auth),
-            sign_up: Limiter::new(auth),
+            login: Limiter::new(rates.auth),
+            sign_up: Limiter::new(rates.auth),
+            profile_by_user: Limiter::new(rates.profile),
+            profile_by_client: Limiter::new(rates.profile),
+            posts: Limiter::new(rates.posts),
         });
         // Outside a runtime (a unit test) nothing grows long enough to
         // need sweeping.
@@ -103,6 +124,9 @@ impl Limits {
                     let Some(limits) = weak.upgrade() else { break };
                     limits.login.sweep();
                     limits.sign_up.sweep();
+                    limits.profile_by_user.sweep();
+                    limits.profile_by_client.sweep();
+                    limits.posts.sweep();
                 }
             });
         }
@@ -116,7 +140,7 @@ mod tests {
 
     use super::*;
 
-    fn limiter(burst: u32, refill_secs: u64) -> Limiter {
+    fn limiter(burst: u32, refill_secs: u64) -> Limiter<ClientKey> {
         Limiter::new(RateLimit {
             burst: NonZeroU32::new(burst).unwrap(),
             refill: Duration::from_secs(refill_secs),
@@ -162,7 +186,7 @@ mod tests {
 
     #[test]
     fn swept_clients_start_afresh_and_memory_stays_bounded() {
-        let limiter = Limiter::new(RateLimit {
+        let limiter = Limiter::<ClientKey>::new(RateLimit {
             burst: NonZeroU32::MIN,
             refill: Duration::from_millis(100),
         });

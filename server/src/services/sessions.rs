@@ -45,11 +45,17 @@ pub struct SignedIn {
 pub struct Sessions {
     store: Store,
     ttl: Duration,
+    idle: Duration,
 }
 
+/// How far behind a session's `last_seen` may lag: touching it on every
+/// request would make every page view a write.
+const TOUCH_EVERY: Duration = Duration::from_secs(3600);
+
 impl Sessions {
-    pub fn new(store: Store, ttl: Duration) -> Self {
-        Self { store, ttl }
+    /// Sessions last `ttl` at most, and end after `idle` without use.
+    pub fn new(store: Store, ttl: Duration, idle: Duration) -> Self {
+        Self { store, ttl, idle }
     }
 
     pub fn ttl(&self) -> Duration {
@@ -70,15 +76,27 @@ impl Sessions {
         (SessionToken(token), session)
     }
 
-    /// Who `token` is logged in as. A malformed, unknown, expired or
+    /// Who `token` is logged in as. A malformed, unknown, expired, idle or
     /// superseded token is nobody; only a failing store is an error.
     pub async fn resolve(&self, token: &str) -> Result<Option<SignedIn>> {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
         let hash = TokenHash::of(token);
-        let found = self.store.sessions.resolve(&hash, Timestamp::now()).await?;
-        Ok(found.map(|(_, user)| SignedIn {
+        let now = Timestamp::now();
+        let Some((session, user)) = self.store.sessions.resolve(&hash, now).await? else {
+            return Ok(None);
+        };
+        let unused_for = Duration::from_millis(
+            u64::try_from(now.millis() - session.last_seen.millis()).unwrap_or(0),
+        );
+        if unused_for > self.idle {
+            return Ok(None);
+        }
+        if unused_for > TOUCH_EVERY {
+            self.store.sessions.touch(&hash, now).await?;
+        }
+        Ok(Some(SignedIn {
             user,
             session: hash,
         }))
@@ -108,7 +126,11 @@ mod tests {
         let store = crate::store::sqlite::SqliteStore::open(dir.path())
             .await
             .unwrap();
-        let sessions = Sessions::new(Store::from_adapter(store), Duration::from_secs(60));
+        let sessions = Sessions::new(
+            Store::from_adapter(store),
+            Duration::from_secs(60),
+            Duration::from_secs(60),
+        );
         let (a, _) = sessions.issue();
         let (b, new) = sessions.issue();
         assert_eq!(a.expose_secret().len(), 64);

@@ -10,7 +10,7 @@ use std::{
 
 use app::api::NewTweet;
 
-use super::sessions::SignedIn;
+use super::{limits::Limits, sessions::SignedIn};
 use crate::{
     domain::{Id, Tweet, TweetBody, Username},
     error::{Error, Fields, Result},
@@ -21,17 +21,24 @@ use crate::{
 pub struct Tweets {
     store: Store,
     newest: NewestTweets,
+    limits: Arc<Limits>,
 }
 
 impl Tweets {
-    pub fn new(store: Store, newest: NewestTweets) -> Self {
-        Self { store, newest }
+    pub fn new(store: Store, newest: NewestTweets, limits: Arc<Limits>) -> Self {
+        Self {
+            store,
+            newest,
+            limits,
+        }
     }
 
     /// Tweets as the logged-in user. `tweetedby`, which the original
     /// clients send, must then name that same user.
     pub async fn post(&self, me: &SignedIn, input: &NewTweet) -> Result<AuthoredTweet> {
         let (body,) = (("body", TweetBody::parse(&input.body)),).parsed()?;
+        // After parsing: a refused draft costs no post.
+        self.limits.posts.check(me.user.id)?;
         if let Some(claimed) = &input.tweetedby {
             let yourself = Username::parse(claimed.trim())
                 .is_ok_and(|name| name.key() == me.user.username.key());

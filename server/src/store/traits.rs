@@ -67,6 +67,8 @@ pub trait SessionStore: Send + Sync {
         token: &TokenHash,
         now: Timestamp,
     ) -> StoreResult<Option<(Session, User)>>;
+    /// Records that the session was used at `at`.
+    async fn touch(&self, token: &TokenHash, at: Timestamp) -> StoreResult<()>;
     async fn delete(&self, token: &TokenHash) -> StoreResult<()>;
     /// Removes sessions that expired before `now`. Returns how many.
     async fn delete_expired(&self, now: Timestamp) -> StoreResult<u64>;

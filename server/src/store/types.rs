@@ -116,6 +116,9 @@ pub struct Session {
     pub credentials: Version,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// When it was last used, at most an hour behind (see
+    /// [`SessionStore::touch`](super::SessionStore::touch)).
+    pub last_seen: Timestamp,
 }
 
 /// A session about to be opened by an [`Append`].
@@ -134,6 +137,7 @@ impl NewSession {
             credentials: user.credentials,
             created_at: self.created_at,
             expires_at: self.expires_at,
+            last_seen: self.created_at,
         }
     }
 }

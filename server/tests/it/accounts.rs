@@ -87,7 +87,84 @@ crate::on_both_stores!(
     a_deleted_user_is_gone_refuses_commands_and_frees_the_name,
     demo_data_is_added_only_to_an_empty_store,
     a_login_racing_a_password_change_opens_no_session,
+    a_session_unused_for_too_long_ends,
 );
+
+/// Security review L-7: sessions also end after a stretch of disuse, and
+/// use keeps them alive (recorded at most once an hour).
+async fn a_session_unused_for_too_long_ends(backend: Backend) {
+    let store = crate::open_store!(backend);
+    let config = Config {
+        session_idle_hours: 2,
+        ..Config::for_tests()
+    };
+    let state = AppState::new(
+        &config,
+        leptos::prelude::LeptosOptions::builder()
+            .output_name("chirp")
+            .build(),
+        store.store.clone(),
+    );
+    let mut ada = state
+        .accounts
+        .register(&signup("ada", "ada@example.com", "password one"))
+        .await
+        .unwrap();
+    let now = server::domain::Timestamp::now();
+    let hour = 3600;
+    for (token, opened_ago) in [("a", 3 * hour), ("b", 90 * 60)] {
+        let opened = now.plus_seconds(-opened_ago);
+        let session = server::store::NewSession {
+            token_hash: TokenHash::of(&token.repeat(64)),
+            created_at: opened,
+            expires_at: now.plus_seconds(24 * hour),
+        };
+        ada = store
+            .store
+            .users
+            .append(Append {
+                open_session: Some(session),
+                ..Append::new(
+                    ada.id,
+                    ada.version,
+                    vec![server::domain::UserEvent::LoggedIn(
+                        server::domain::user::LoggedIn { at: opened },
+                    )],
+                )
+            })
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    assert!(
+        state
+            .sessions
+            .resolve(&"a".repeat(64))
+            .await
+            .unwrap()
+            .is_none(),
+        "idle for 3 h"
+    );
+    assert!(
+        state
+            .sessions
+            .resolve(&"b".repeat(64))
+            .await
+            .unwrap()
+            .is_some(),
+        "90 min"
+    );
+    // That use was recorded: the session is seen now, not 90 minutes ago.
+    let (session, _) = store
+        .store
+        .sessions
+        .resolve(&TokenHash::of(&"b".repeat(64)), now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(session.last_seen.millis() >= now.millis(), "{session:?}");
+    store.finish().await;
+}
 
 async fn sign_up_returns_the_stored_user_and_refuses_taken_names_and_emails(backend: Backend) {
     let store = crate::open_store!(backend);
@@ -155,6 +232,7 @@ async fn concurrent_updates_without_if_match_both_land(backend: Backend) {
         .unwrap();
     let email = UpdateUser {
         email: Some("new@example.com".into()),
+        current_password: Some("password one".into()),
         ..UpdateUser::default()
     };
     let name = rename("New name");

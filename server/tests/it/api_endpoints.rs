@@ -16,6 +16,8 @@ crate::on_both_stores!(
     a_stale_if_match_changes_nothing,
     changing_the_password_needs_the_current_one,
     profile_changes_refuse_a_taken_email,
+    an_email_change_needs_the_current_password,
+    profile_changes_and_posts_are_throttled,
     only_the_user_changes_or_deletes_themself,
     deleting_an_account_ends_it_everywhere,
     the_original_delete_names_the_user_in_the_body,
@@ -206,7 +208,9 @@ async fn a_user_updates_their_profile_with_if_match(backend: Backend) {
             reqwest::Method::PUT,
             &path,
             Some("application/json"),
-            json!({"name": "Alice Liddell", "email": "liddell@example.com"}).to_string(),
+            json!({"name": "Alice Liddell", "email": "liddell@example.com",
+                "current_password": PASSWORD})
+            .to_string(),
             &[("if-match", &etag)],
         )
         .await;
@@ -318,11 +322,85 @@ async fn profile_changes_refuse_a_taken_email(backend: Backend) {
     let (mut alice, user) = api.user("alice").await;
     let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
     let details = alice
-        .put(&path, json!({"email": "BOB@example.com"}))
+        .put(
+            &path,
+            json!({"email": "BOB@example.com", "current_password": PASSWORD}),
+        )
         .await
         .assert_error(409, "conflict");
     assert_eq!(details, json!({"email": ["taken"]}));
     assert_eq!(alice.get(&path).await.json()["email"], "alice@example.com");
+    api.stop().await;
+}
+
+/// Security review L-7: the address a reset would go to is a credential,
+/// so changing it asks for the password, as changing the password does.
+async fn an_email_change_needs_the_current_password(backend: Backend) {
+    let api = crate::spawn!(backend);
+    let (mut alice, user) = api.user("alice").await;
+    let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
+    let details = alice
+        .put(&path, json!({"email": "new@example.com"}))
+        .await
+        .assert_error(422, "validation_failed");
+    assert_eq!(details, json!({"current_password": ["required"]}));
+    let details = alice
+        .put(
+            &path,
+            json!({"email": "new@example.com", "current_password": "not the one"}),
+        )
+        .await
+        .assert_error(422, "validation_failed");
+    assert_eq!(details, json!({"current_password": ["mismatch"]}));
+    assert_eq!(alice.get(&path).await.json()["email"], "alice@example.com");
+    // The name alone needs nothing more than the session.
+    alice
+        .put(
+            &path,
+            json!({"name": "Alice L", "email": "alice@example.com"}),
+        )
+        .await
+        .assert_status(200);
+    api.stop().await;
+}
+
+/// Security review M-1, M-2 and L-5: each profile change grows the
+/// user's history and may probe whether an address is taken, and each
+/// post fills the timeline; both are throttled per user.
+async fn profile_changes_and_posts_are_throttled(backend: Backend) {
+    let config = server::config::Config {
+        profile_rate_burst: 3,
+        post_rate_burst: 2,
+        post_rate_refill_secs: 60,
+        ..server::config::Config::for_tests()
+    };
+    let api = crate::spawn!(backend, config);
+    let (mut alice, user) = api.user("alice").await;
+    let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
+    for n in 0..3 {
+        alice
+            .put(&path, json!({"name": format!("Alice {n}")}))
+            .await
+            .assert_status(200);
+    }
+    let limited = alice.put(&path, json!({"name": "Alice again"})).await;
+    limited.assert_error(429, "rate_limited");
+    assert!(limited.header("retry-after").is_some());
+    for n in 0..2 {
+        alice
+            .post("/api/v2/tweets", json!({"body": format!("tweet {n}")}))
+            .await
+            .assert_status(201);
+    }
+    alice
+        .post("/api/v2/tweets", json!({"body": "one too many"}))
+        .await
+        .assert_error(429, "rate_limited");
+    // Someone else is not affected.
+    let (mut bob, _) = api.user("bob").await;
+    bob.post("/api/v2/tweets", json!({"body": "mine"}))
+        .await
+        .assert_status(201);
     api.stop().await;
 }
 

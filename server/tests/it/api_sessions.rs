@@ -302,14 +302,14 @@ async fn an_unknown_user_costs_as_much_time_as_a_wrong_password(backend: Backend
     api.stop().await;
 }
 
-/// Behind a reverse proxy every request comes from the proxy; with
-/// `trust_x_forwarded_for` the limit applies to the address it appended, and
+/// Behind a reverse proxy every request comes from the proxy; with the
+/// proxy trusted the limit applies to the address it appended, and
 /// a client cannot dodge it by sending its own `X-Forwarded-For`.
 async fn behind_a_proxy_the_limit_is_per_forwarded_address(backend: Backend) {
     let config = Config {
         auth_rate_burst: 2,
         auth_rate_refill_secs: 60,
-        trust_x_forwarded_for: true,
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
         ..Config::for_tests()
     };
     let api = crate::spawn!(backend, config);

@@ -155,6 +155,10 @@ pub struct SessionDoc {
     pub credentials: i64,
     pub created_at: DateTime,
     pub expires_at: DateTime,
+    /// Missing on sessions opened before it existed: they count as seen
+    /// when they began.
+    #[serde(default)]
+    pub last_seen: Option<DateTime>,
 }
 
 impl From<&Session> for SessionDoc {
@@ -165,6 +169,7 @@ impl From<&Session> for SessionDoc {
             credentials: s.credentials.get() as i64,
             created_at: date(s.created_at),
             expires_at: date(s.expires_at),
+            last_seen: Some(date(s.last_seen)),
         }
     }
 }
@@ -179,6 +184,7 @@ impl TryFrom<SessionDoc> for Session {
             credentials: version(d.credentials),
             created_at: timestamp(d.created_at),
             expires_at: timestamp(d.expires_at),
+            last_seen: timestamp(d.last_seen.unwrap_or(d.created_at)),
         })
     }
 }

@@ -35,6 +35,15 @@ impl SessionStore for MongoStore {
             .map(|user| (session, user)))
     }
 
+    async fn touch(&self, token: &TokenHash, at: Timestamp) -> StoreResult<()> {
+        self.within(self.sessions.update_one(
+            doc! { "_id": token.to_hex() },
+            doc! { "$set": { "last_seen": date(at) } },
+        ))
+        .await
+        .map(drop)
+    }
+
     async fn delete(&self, token: &TokenHash) -> StoreResult<()> {
         self.within(self.sessions.delete_one(doc! { "_id": token.to_hex() }))
             .await

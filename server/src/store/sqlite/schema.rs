@@ -8,6 +8,7 @@ use crate::store::{StoreError, StoreResult};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_versions_and_sessions.sql"),
+    include_str!("../../../migrations/sqlite/0003_session_last_seen.sql"),
 ];
 
 /// How long a connection waits for a lock before the store reports itself

@@ -14,15 +14,16 @@ use crate::{
 
 pub(super) fn insert(conn: &Connection, session: &Session) -> StoreResult<()> {
     conn.prepare_cached(
-        "INSERT INTO sessions (token_hash, user_id, credentials, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO sessions (token_hash, user_id, credentials, created_at, expires_at, last_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         session.token_hash.to_hex(),
         session.user_id.as_i64(),
         session.credentials.get() as i64,
         session.created_at.millis(),
-        session.expires_at.millis()
+        session.expires_at.millis(),
+        session.last_seen.millis()
     ])?;
     Ok(())
 }
@@ -35,7 +36,7 @@ static RESOLVE: LazyLock<String> = LazyLock::new(|| {
         .map(|column| format!("u.{column}"))
         .collect();
     format!(
-        "SELECT s.created_at, s.expires_at, {} FROM sessions s JOIN users u ON u.id = s.user_id
+        "SELECT s.created_at, s.expires_at, s.last_seen, {} FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.credentials = u.credentials",
         user_columns.join(", ")
     )
@@ -54,17 +55,29 @@ impl SessionStore for SqliteStore {
                 Ok(conn
                     .prepare_cached(&RESOLVE)?
                     .query_row(params![token.to_hex(), now.millis()], |row| {
-                        let user = rows::user_at(row, 2)?;
+                        let user = rows::user_at(row, 3)?;
                         let session = Session {
                             token_hash: token,
                             user_id: user.id,
                             credentials: user.credentials,
                             created_at: Timestamp::from_millis(row.get(0)?),
                             expires_at: Timestamp::from_millis(row.get(1)?),
+                            last_seen: Timestamp::from_millis(row.get(2)?),
                         };
                         Ok((session, user))
                     })
                     .optional()?)
+            })
+            .await
+    }
+
+    async fn touch(&self, token: &TokenHash, at: Timestamp) -> StoreResult<()> {
+        let key = token.to_hex();
+        self.writer
+            .write(move |conn| {
+                conn.prepare_cached("UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1")?
+                    .execute(params![key, at.millis()])?;
+                Ok(())
             })
             .await
     }
