@@ -9,7 +9,7 @@ pub(crate) mod pages;
 mod renders;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, Lazy,
@@ -29,7 +29,11 @@ use pages::{
 pub(crate) struct Hydrated(pub ReadSignal<bool>);
 
 /// The HTML document the server renders around [`App`].
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// `stylesheet` is its address, named with the file's content hash when the
+/// build hashes its files: the server works it out once (leptos_meta's
+/// `HashedStylesheet` reads the hash file on every render, 6% of the home
+/// page's time).
+pub fn shell(options: LeptosOptions, stylesheet: std::sync::Arc<str>) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -38,9 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
-                // Named with the stylesheet's content hash when the build
-                // hashes its files (see the server's static files).
-                <HashedStylesheet id="chirp" options=options.clone() />
+                <link id="chirp" rel="stylesheet" href=stylesheet />
                 <HydrationScripts options />
                 <MetaTags />
                 <PageDataTag />

@@ -13,9 +13,16 @@ use crate::{
     store::Store,
 };
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Cloned for every request, often several times (each route, each
+/// extractor): one reference count, not one per service and store handle
+/// (their clones were a tenth of `/healthz`'s time, BENCHMARKS.md).
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
+    /// The stylesheet's address (see [`crate::pages::stylesheet_href`]).
+    pub stylesheet: Arc<str>,
     pub config: Arc<Config>,
     pub accounts: Accounts,
     pub sessions: Sessions,
@@ -30,7 +37,8 @@ impl AppState {
         let limits = Limits::new(config.rates());
         let sessions = Sessions::new(store.clone(), config.session_ttl(), config.session_idle());
         let newest = NewestTweets::default();
-        Self {
+        Self(Arc::new(Shared {
+            stylesheet: crate::pages::stylesheet_href(&leptos_options).into(),
             leptos_options,
             config: Arc::new(config.clone()),
             accounts: Accounts::new(
@@ -43,6 +51,34 @@ impl AppState {
             tweets: Tweets::new(store.clone(), newest, limits.clone()),
             sessions,
             store,
-        }
+        }))
     }
 }
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What handlers and layers extract from the state by type.
+macro_rules! parts {
+    ($($field:ident: $type:ty),* $(,)?) => {$(
+        impl FromRef<AppState> for $type {
+            fn from_ref(state: &AppState) -> Self {
+                state.$field.clone()
+            }
+        }
+    )*};
+}
+
+parts!(
+    leptos_options: LeptosOptions,
+    config: Arc<Config>,
+    accounts: Accounts,
+    sessions: Sessions,
+    tweets: Tweets,
+    store: Store,
+);

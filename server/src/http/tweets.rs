@@ -80,10 +80,18 @@ async fn list(
         found.len(),
         found.last().map(|t| t.tweet.id),
     );
-    let tweets_list = found.iter().map(dto::tweet).collect();
+    let body = found.encoded(|rows| {
+        let list = TweetList {
+            tweets_list: rows.iter().map(dto::tweet).collect(),
+        };
+        serde_json::to_vec(&list)
+            .expect("a tweet list serializes")
+            .into()
+    });
     Ok((
         link.map(|link| [(header::LINK, link)]),
-        Json(TweetList { tweets_list }),
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
     ))
 }
 

@@ -22,7 +22,7 @@ use axum::{
     Router,
 };
 use chrono::{SecondsFormat, Utc};
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, LeptosOptions};
 
 use crate::{
     domain::Username,
@@ -206,6 +206,28 @@ async fn load(
     Ok((data, status))
 }
 
+/// The stylesheet's address: `/pkg/chirp.css`, or with the content hash
+/// cargo-leptos wrote to its hash file beside the binary when it hashes
+/// files (`chirp.<hash>.css`), found as leptos_meta's `HashedStylesheet`
+/// finds it.
+pub(crate) fn stylesheet_href(options: &LeptosOptions) -> String {
+    let hash = options.hash_files.then(|| css_hash(options)).flatten();
+    let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
+    match hash {
+        Some(hash) => format!("/{pkg}/{name}.{hash}.css"),
+        None => format!("/{pkg}/{name}.css"),
+    }
+}
+
+fn css_hash(options: &LeptosOptions) -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let hashes = std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()?;
+    hashes.lines().find_map(|line| {
+        let (file, hash) = line.split_once(':')?;
+        (file.trim() == "css").then(|| hash.trim().to_string())
+    })
+}
+
 /// Renders the app for `parts`' address with `data`.
 async fn render(
     state: &AppState,
@@ -214,13 +236,15 @@ async fn render(
     status: StatusCode,
 ) -> Response {
     let options = state.leptos_options.clone();
+    let stylesheet = state.stylesheet.clone();
     let csp = csp::provide(&options);
     let context = move || {
         csp();
         provide_context(data.clone());
     };
-    let handler =
-        leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()));
+    let handler = leptos_axum::render_app_to_stream_with_context(context, move || {
+        shell(options.clone(), stylesheet.clone())
+    });
     // A form post re-renders its page as the page would be fetched.
     parts.method = Method::GET;
     let mut response = handler(Request::from_parts(parts, Body::empty())).await;
@@ -274,6 +298,14 @@ fn failure_page(error: Error) -> Response {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_stylesheet_is_named_by_its_hash_only_when_the_build_hashes_files() {
+        let options = leptos::prelude::LeptosOptions::builder()
+            .output_name("chirp")
+            .build();
+        assert_eq!(super::stylesheet_href(&options), "/pkg/chirp.css");
+    }
+
     /// The routes `router()` gives a page.
     const PAGES: [&str; 6] = [
         "/",

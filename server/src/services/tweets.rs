@@ -1,9 +1,10 @@
 //! Tweets: posting, deleting, reading one, and the timelines.
 
 use std::{
+    ops::Deref,
     sync::{
         atomic::{AtomicU64, Ordering},
-        Arc, Mutex,
+        Arc, Mutex, OnceLock,
     },
     time::{Duration, Instant},
 };
@@ -75,11 +76,7 @@ impl Tweets {
 
     /// Everyone's tweets, or `author`'s (404 if nobody has that name),
     /// newest first.
-    pub async fn timeline(
-        &self,
-        author: Option<&Username>,
-        page: Page,
-    ) -> Result<Arc<[AuthoredTweet]>> {
+    pub async fn timeline(&self, author: Option<&Username>, page: Page) -> Result<Arc<TweetPage>> {
         let author = match author {
             None => None,
             Some(name) => Some(
@@ -98,11 +95,43 @@ impl Tweets {
                 return Ok(rows);
             }
         }
-        let rows: Arc<[AuthoredTweet]> = self.store.tweets.page(author, page).await?.into();
+        let rows = Arc::new(TweetPage::new(self.store.tweets.page(author, page).await?));
         if newest {
             self.newest.put(generation, page, rows.clone());
         }
         Ok(rows)
+    }
+}
+
+/// A page of tweets as the store answered it. The newest page is shared by
+/// every reader for up to [`NEWEST_FOR`], so it has room for one encoding of
+/// itself: the JSON timeline encodes it once, not once per request (measured
+/// in BENCHMARKS.md, "JSON timeline").
+pub struct TweetPage {
+    rows: Vec<AuthoredTweet>,
+    encoded: OnceLock<bytes::Bytes>,
+}
+
+impl TweetPage {
+    fn new(rows: Vec<AuthoredTweet>) -> Self {
+        Self {
+            rows,
+            encoded: OnceLock::new(),
+        }
+    }
+
+    /// This page encoded by `encode`, which runs at most once per page: a
+    /// page has one encoding.
+    pub fn encoded(&self, encode: impl FnOnce(&[AuthoredTweet]) -> bytes::Bytes) -> bytes::Bytes {
+        self.encoded.get_or_init(|| encode(&self.rows)).clone()
+    }
+}
+
+impl Deref for TweetPage {
+    type Target = [AuthoredTweet];
+
+    fn deref(&self) -> &[AuthoredTweet] {
+        &self.rows
     }
 }
 
@@ -127,7 +156,7 @@ struct Cached {
     generation: u64,
     read_at: Instant,
     page: Page,
-    rows: Arc<[AuthoredTweet]>,
+    rows: Arc<TweetPage>,
 }
 
 /// How long the newest page is kept at most.
@@ -142,7 +171,7 @@ impl NewestTweets {
         self.0.generation.load(Ordering::Acquire)
     }
 
-    fn get(&self, generation: u64, page: Page) -> Option<Arc<[AuthoredTweet]>> {
+    fn get(&self, generation: u64, page: Page) -> Option<Arc<TweetPage>> {
         let cached = self.0.page.lock().unwrap_or_else(|p| p.into_inner());
         cached
             .as_ref()
@@ -152,12 +181,31 @@ impl NewestTweets {
             .map(|c| c.rows.clone())
     }
 
-    fn put(&self, generation: u64, page: Page, rows: Arc<[AuthoredTweet]>) {
+    fn put(&self, generation: u64, page: Page, rows: Arc<TweetPage>) {
         *self.0.page.lock().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
             generation,
             read_at: Instant::now(),
             page,
             rows,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::TweetPage;
+
+    #[test]
+    fn a_page_is_encoded_once_however_often_it_is_read() {
+        let page = TweetPage::new(Vec::new());
+        let runs = Cell::new(0);
+        let encode = |_: &[_]| {
+            runs.set(runs.get() + 1);
+            bytes::Bytes::from_static(b"[]")
+        };
+        assert_eq!(page.encoded(encode), page.encoded(encode));
+        assert_eq!(runs.get(), 1);
     }
 }

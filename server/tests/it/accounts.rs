@@ -168,7 +168,7 @@ async fn a_session_unused_for_too_long_ends(backend: Backend) {
 
 async fn sign_up_returns_the_stored_user_and_refuses_taken_names_and_emails(backend: Backend) {
     let store = crate::open_store!(backend);
-    let accounts = state(&store.store).accounts;
+    let accounts = state(&store.store).accounts.clone();
     let ada = accounts
         .register(&signup("ada", "ada@example.com", "password one"))
         .await
@@ -188,7 +188,7 @@ async fn sign_up_returns_the_stored_user_and_refuses_taken_names_and_emails(back
 
 async fn profile_updates_honour_if_match(backend: Backend) {
     let store = crate::open_store!(backend);
-    let accounts = state(&store.store).accounts;
+    let accounts = state(&store.store).accounts.clone();
     let ada = accounts
         .register(&signup("ada", "ada@example.com", "password one"))
         .await
@@ -225,7 +225,7 @@ async fn profile_updates_honour_if_match(backend: Backend) {
 
 async fn concurrent_updates_without_if_match_both_land(backend: Backend) {
     let store = crate::open_store!(backend);
-    let accounts = state(&store.store).accounts;
+    let accounts = state(&store.store).accounts.clone();
     let ada = accounts
         .register(&signup("ada", "ada@example.com", "password one"))
         .await
@@ -254,7 +254,7 @@ async fn concurrent_updates_without_if_match_both_land(backend: Backend) {
 
 async fn logins_check_the_current_password_by_username_or_email(backend: Backend) {
     let store = crate::open_store!(backend);
-    let accounts = state(&store.store).accounts;
+    let accounts = state(&store.store).accounts.clone();
     let ada = accounts
         .register(&signup("ada", "ada@example.com", "password one"))
         .await
@@ -292,7 +292,7 @@ async fn logins_check_the_current_password_by_username_or_email(backend: Backend
 
 async fn a_deleted_user_is_gone_refuses_commands_and_frees_the_name(backend: Backend) {
     let store = crate::open_store!(backend);
-    let accounts = state(&store.store).accounts;
+    let accounts = state(&store.store).accounts.clone();
     let ada = accounts
         .register(&signup("ada", "ada@example.com", "password one"))
         .await
@@ -422,7 +422,7 @@ async fn a_login_racing_a_password_change_opens_no_session(backend: Backend) {
         }),
         ..store.store.clone()
     };
-    let accounts = state(&racing).accounts;
+    let accounts = state(&racing).accounts.clone();
     let attempt = accounts
         .log_in(&login("ada", "old password"), HERE, None)
         .await;
