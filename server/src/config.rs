@@ -145,6 +145,56 @@ pub struct Config {
     /// headers are ignored [default: none].
     #[arg(long, env = "CHIRP_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<Proxy>,
+    /// The host names this server answers for (comma separated, any
+    /// port): a request for another `Host` is refused with 400, which
+    /// stops DNS rebinding. `*` answers for any. Health checks answer
+    /// whatever the `Host`.
+    #[arg(
+        long,
+        env = "CHIRP_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        default_value = "localhost,127.0.0.1,[::1]"
+    )]
+    pub allowed_hosts: Vec<AllowedHost>,
+}
+
+/// A host name a request may name in `Host`, or `*` for any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowedHost {
+    Any,
+    Name(String),
+}
+
+impl std::str::FromStr for AllowedHost {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text == "*" {
+            return Ok(Self::Any);
+        }
+        let valid = !text.is_empty() && !text.contains(['/', ':', ' ', '@'])
+            || (text.starts_with('[') && text.ends_with(']'));
+        if !valid {
+            return Err(format!("{text:?} is not a host name (no scheme or port)"));
+        }
+        Ok(Self::Name(text.to_ascii_lowercase()))
+    }
+}
+
+impl Config {
+    /// Whether a request's `Host` header value (`name` or `name:port`)
+    /// names this server.
+    pub fn allows_host(&self, host: &str) -> bool {
+        let name = match host.rsplit_once(':') {
+            // `[::1]:3000`, `localhost:3000`; but `[::1]` has colons inside.
+            Some((name, port)) if !port.contains(']') => name,
+            _ => host,
+        };
+        self.allowed_hosts.iter().any(|allowed| match allowed {
+            AllowedHost::Any => true,
+            AllowedHost::Name(allowed) => allowed.eq_ignore_ascii_case(name),
+        })
+    }
 }
 
 /// A trusted proxy: one address, or a network (`10.0.0.0/8`).
@@ -272,6 +322,37 @@ mod tests {
     use clap::CommandFactory;
 
     use super::*;
+
+    #[test]
+    fn allowed_hosts_match_by_name_whatever_the_port() {
+        let config = Config::from_env();
+        for host in [
+            "localhost",
+            "localhost:3000",
+            "LocalHost:80",
+            "127.0.0.1:3000",
+            "[::1]:3000",
+            "[::1]",
+        ] {
+            assert!(config.allows_host(host), "{host}");
+        }
+        for host in [
+            "rebind.evil.example:3000",
+            "localhost.evil.example",
+            "127.0.0.2",
+            "",
+            ":3000",
+        ] {
+            assert!(!config.allows_host(host), "{host}");
+        }
+        let any = Config {
+            allowed_hosts: vec![AllowedHost::Any],
+            ..Config::from_env()
+        };
+        assert!(any.allows_host("anything.example:1"));
+        assert!("https://chirp.example".parse::<AllowedHost>().is_err());
+        assert!("chirp.example:443".parse::<AllowedHost>().is_err());
+    }
 
     /// `.env.example` lists every setting with its default: giving the
     /// file's values as flags must change nothing.

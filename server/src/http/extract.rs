@@ -72,16 +72,126 @@ pub fn is_json(headers: &HeaderMap) -> bool {
 }
 
 /// Deserializes a JSON body, classifying failures as 400 (not JSON) or 422
-/// (JSON of the wrong shape, with the field named).
+/// (JSON of the wrong shape, with the field named). The body must be one
+/// object with each key once: a repeated key would mean one thing to this
+/// server and maybe another to a proxy or log reader that keeps the first,
+/// and serde would read an array as a struct's fields in order.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     // Syntax first, shape second: `{"unknown": }` is malformed (400) even
     // though a streaming parse would trip over the unknown field first.
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|_| Error::Malformed("the request body is not valid JSON".into()))?;
+    let value = match serde_json::from_slice::<strict::Value>(bytes) {
+        Ok(strict::Value(value)) => value,
+        Err(error) if error.is_data() => return Err(strict::duplicate_key(&error)),
+        Err(_) => {
+            return Err(Error::Malformed(
+                "the request body is not valid JSON".into(),
+            ))
+        }
+    };
+    if !value.is_object() {
+        return Err(Error::Validation {
+            message: "body: the request body must be a JSON object".into(),
+            details: Details::from([("body".to_string(), vec![FieldCode::InvalidType])]),
+        });
+    }
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         data_error(&path, error.inner())
     })
+}
+
+/// A JSON value read with every object's keys checked for repeats, which
+/// `serde_json::Value` keeps silently (the last one wins).
+mod strict {
+    use std::fmt;
+
+    use app::api::FieldCode;
+    use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde_json::Map;
+
+    use crate::error::{Details, Error};
+
+    const DUPLICATE: &str = "duplicate key `";
+
+    pub struct Value(pub serde_json::Value);
+
+    /// The 422 for a repeated key, naming it.
+    pub fn duplicate_key(error: &serde_json::Error) -> Error {
+        let text = error.to_string();
+        let key = text
+            .strip_prefix(DUPLICATE)
+            .and_then(|rest| rest.split('`').next())
+            .unwrap_or("body")
+            .to_string();
+        Error::Validation {
+            message: format!("{key}: the key appears more than once"),
+            details: Details::from([(key, vec![FieldCode::Invalid])]),
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Value {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(Strict)
+        }
+    }
+
+    struct Strict;
+
+    impl<'de> Visitor<'de> for Strict {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value(v.into()))
+        }
+
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value(v.into()))
+        }
+
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value(v.into()))
+        }
+
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(Value(v.into()))
+        }
+
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value(v.into()))
+        }
+
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value(v.into()))
+        }
+
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value(serde_json::Value::Null))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Value(item)) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Value(items.into()))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut object = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let Value(value) = map.next_value()?;
+                if object.contains_key(&key) {
+                    return Err(de::Error::custom(format!("{DUPLICATE}{key}`")));
+                }
+                object.insert(key, value);
+            }
+            Ok(Value(object.into()))
+        }
+    }
 }
 
 /// serde reports unknown and missing fields only in its message; turn them

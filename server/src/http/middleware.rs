@@ -57,6 +57,10 @@ pub fn apply(app: Router, health: Router, config: &Arc<Config>) -> Router {
     // Outside the concurrency limit: a request counts against it only
     // once its body is in, so clients that trickle bodies hold no permit.
     let app = app.layer(middleware::from_fn_with_state(config.clone(), read_body));
+    // Before any work: a request for a host that is not ours is refused
+    // (DNS rebinding). Health checks are exempt: orchestrators probe by
+    // address.
+    let app = app.layer(middleware::from_fn_with_state(config.clone(), allowed_host));
     let static_header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
@@ -238,6 +242,19 @@ fn hop_address(hop: &str) -> Option<IpAddr> {
         return rest.split(']').next()?.parse().ok();
     }
     hop.rsplit_once(':')?.0.parse().ok()
+}
+
+async fn allowed_host(State(config): State<Arc<Config>>, request: Request, next: Next) -> Response {
+    // HTTP/1.1 requires `Host`; the authority of an absolute URI stands in.
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    match host {
+        Some(host) if config.allows_host(host) => next.run(request).await,
+        _ => Error::Malformed("this server does not answer for that host".into()).into_response(),
+    }
 }
 
 /// Cross-site request forgery: a state-changing request must come from our

@@ -17,6 +17,7 @@ crate::on_both_stores!(
     pages_allow_only_their_own_nonce_and_wasm,
     cross_site_state_changes_are_refused,
     same_origin_and_non_browser_requests_pass,
+    a_request_for_a_host_that_is_not_ours_is_refused,
 );
 
 async fn every_response_carries_the_security_headers(backend: Backend) {
@@ -129,6 +130,58 @@ async fn cross_site_state_changes_are_refused(backend: Backend) {
         )
         .await
         .assert_status(200);
+    api.stop().await;
+}
+
+/// DNS rebinding: a page on `rebind.evil.example` whose name re-resolves
+/// to this server sends its own name in `Host` and a matching `Origin`,
+/// which passed the CSRF check. Only the names the server is configured
+/// for are answered; health checks answer any (probes use addresses).
+async fn a_request_for_a_host_that_is_not_ours_is_refused(backend: Backend) {
+    let api = crate::spawn!(backend);
+    let port = api.base.rsplit(':').next().unwrap().to_string();
+    let evil = format!("rebind.evil.example:{port}");
+    let evil_origin = format!("http://{evil}");
+    let sign_up = crate::helpers::sign_up("rebound").to_string();
+    let rebound: &[(&str, &str)] = &[("host", &evil), ("origin", &evil_origin)];
+    api.client()
+        .raw(
+            Method::POST,
+            "/api/v1/users",
+            Some("application/json"),
+            sign_up.clone(),
+            rebound,
+        )
+        .await
+        .assert_error(400, "malformed_request");
+    for path in ["/", "/api/v2/tweets", "/login"] {
+        api.client()
+            .raw(Method::GET, path, None, "", &[("host", &evil)])
+            .await
+            .assert_error(400, "malformed_request");
+    }
+    for path in ["/healthz", "/readyz"] {
+        api.client()
+            .raw(Method::GET, path, None, "", &[("host", "10.1.2.3:3000")])
+            .await
+            .assert_status(200);
+    }
+    // The names it is for, with any port and in any case.
+    for host in [
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("[::1]:{port}"),
+        "127.0.0.1".into(),
+    ] {
+        api.client()
+            .raw(Method::GET, "/api/v2/tweets", None, "", &[("host", &host)])
+            .await
+            .assert_status(200);
+    }
+    api.client()
+        .post("/api/v1/users", serde_json::from_str(&sign_up).unwrap())
+        .await
+        .assert_status(201);
     api.stop().await;
 }
 

@@ -152,3 +152,72 @@ async fn the_production_listener_accepts_on_both_address_families() {
         assert!(accepted.is_ok() && connected.is_ok());
     }
 }
+
+/// H-1: bodies sent a byte at a time held the request slots, so a few
+/// hundred trickling connections made every request, `/healthz` included,
+/// answer 503. A body is now read before its request takes a slot, and
+/// within `CHIRP_BODY_READ_TIMEOUT_SECS` (else 408, and the connection
+/// closes).
+#[tokio::test]
+async fn bodies_sent_slowly_hold_no_request_slot_and_time_out() {
+    let config = Config {
+        max_concurrent_requests: 2,
+        body_read_timeout_secs: 2,
+        ..Config::for_tests()
+    };
+    let api = TestApp::spawn_with(Backend::Sqlite, config).await.unwrap();
+    let (alice, _) = api.user("alice").await;
+    let cookie = alice.cookie.clone().unwrap();
+    let head = format!(
+        "POST /api/v2/tweets HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n\
+         Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{{\"body\":\""
+    );
+    let mut tricklers = Vec::new();
+    for _ in 0..16 {
+        let mut stream = TcpStream::connect(addr(&api)).await.unwrap();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        tricklers.push(stream);
+    }
+    let started = Instant::now();
+    let trickle = async {
+        for _ in 0..4 {
+            for stream in &mut tricklers {
+                let _ = stream.write_all(b"x").await;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    };
+    let others = async {
+        // Eight times the slots, while sixteen bodies are still arriving.
+        for _ in 0..8 {
+            for path in ["/healthz", "/api/v2/tweets", "/"] {
+                let asked = Instant::now();
+                let status = api.get(path).await.status();
+                assert_eq!(status, 200, "{path} while bodies trickle");
+                assert!(
+                    asked.elapsed() < Duration::from_millis(500),
+                    "{path} waited"
+                );
+            }
+        }
+    };
+    tokio::join!(trickle, others);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the bodies timed out too early"
+    );
+    for mut stream in tricklers {
+        let received = closed_within(&mut stream, Duration::from_secs(4))
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&received);
+        assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    }
+    let tweets = api.client().get("/api/v2/tweets").await.json();
+    assert_eq!(
+        tweets["tweets_list"],
+        serde_json::json!([]),
+        "no trickled tweet was posted"
+    );
+    api.stop().await;
+}

@@ -123,6 +123,30 @@ pub struct TestApp {
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     test_store: Option<TestStore>,
+    _site: tempfile::TempDir,
+}
+
+/// The built site's files as the server serves them, in a directory of
+/// the test's own (never the working directory, whose sources a wrong
+/// path would otherwise reach).
+pub const SITE_FILES: [(&str, &[u8]); 4] = [
+    (
+        "favicon.svg",
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    ),
+    ("pkg/chirp.css", b"body { margin: 0 }"),
+    ("pkg/chirp.css.br", b"(brotli)"),
+    ("pkg/chirp.css.gz", b"(gzip)"),
+];
+
+fn fixture_site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    for (path, content) in SITE_FILES {
+        let path = site.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    site
 }
 
 impl TestApp {
@@ -142,10 +166,27 @@ impl TestApp {
 
     /// Serves the app on a store the test built (e.g. one that fails).
     pub async fn on(store: Store, config: Config) -> Self {
+        Self::serving(store, config, false).await
+    }
+
+    /// The app as a build with `hash-files` serves it (hashed asset names
+    /// are cached for a year).
+    pub async fn with_hashed_files(backend: Backend) -> Option<Self> {
+        let config = Config::for_tests();
+        let test_store = TestStore::open_with(backend, &config).await?;
+        let mut app = Self::serving(test_store.store.clone(), config, true).await;
+        app.test_store = Some(test_store);
+        Some(app)
+    }
+
+    async fn serving(store: Store, config: Config, hash_files: bool) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let site = fixture_site();
         let leptos = LeptosOptions::builder()
             .output_name("chirp")
+            .site_root(site.path().to_string_lossy().to_string())
+            .hash_files(hash_files)
             .site_addr(addr)
             .build();
         let state = AppState::new(&config, leptos, store.clone());
@@ -166,6 +207,7 @@ impl TestApp {
             stop: Some(stop),
             task: Some(task),
             test_store: None,
+            _site: site,
         }
     }
 
