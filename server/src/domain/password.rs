@@ -30,6 +30,19 @@ impl Password {
         Ok(Self(input.to_owned()))
     }
 
+    /// A password being chosen (sign-up, a change): as [`Password::parse`],
+    /// and without control characters. bcrypt ends the key at a NUL and
+    /// repeats it, so `P` and `P NUL P` would be one password; and no one
+    /// types a control character on purpose. Logging in still takes any
+    /// password that was accepted when it was chosen.
+    pub fn choose(input: &str) -> Result<Self, FieldCode> {
+        let password = Self::parse(input)?;
+        if input.chars().any(char::is_control) {
+            return Err(FieldCode::InvalidCharacters);
+        }
+        Ok(password)
+    }
+
     /// The secret itself, for the hasher only.
     pub fn expose_secret(&self) -> &str {
         &self.0
@@ -69,6 +82,25 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_chosen_password_has_no_control_characters() {
+        assert!(Password::choose("correct horse").is_ok());
+        for bad in [
+            "correct\0horse",
+            "correct\u{7}horse",
+            "tab\there!",
+            "new\nline!",
+        ] {
+            assert_eq!(
+                Password::choose(bad).err(),
+                Some(FieldCode::InvalidCharacters),
+                "{bad:?}"
+            );
+        }
+        // Logging in takes what was accepted before.
+        assert!(Password::parse("correct\0horse").is_ok());
+    }
 
     #[test]
     fn passwords_need_eight_characters_and_fit_in_72_bytes() {

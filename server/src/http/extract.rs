@@ -300,8 +300,11 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         if text == "*" {
             return Ok(Self(None));
         }
-        text.trim_start_matches("W/")
-            .trim_matches('"')
+        // RFC 9110 compares `If-Match` strongly: a weak tag never matches.
+        if text.starts_with("W/") {
+            return Err(Error::PreconditionFailed);
+        }
+        text.trim_matches('"')
             .parse::<u64>()
             .map(|n| Self(Some(Version::new(n))))
             .map_err(|_| Error::PreconditionFailed)

@@ -110,7 +110,7 @@ impl Accounts {
                 "name",
                 DisplayName::parse(input.name.as_deref().unwrap_or(&input.username)),
             ),
-            ("password", Password::parse(&input.password)),
+            ("password", Password::choose(&input.password)),
         )
             .parsed()?;
         // Cheap early answers before spending a bcrypt hash; the append
@@ -240,7 +240,7 @@ impl Accounts {
             ),
             (
                 "password",
-                input.password.as_deref().map(Password::parse).transpose(),
+                input.password.as_deref().map(Password::choose).transpose(),
             ),
             ("current_password", Ok(input.current_password.as_deref())),
         )

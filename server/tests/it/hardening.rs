@@ -10,6 +10,8 @@ crate::on_both_stores!(
     an_oversized_form_post_is_413_and_says_so,
     repeated_keys_and_bodies_that_are_not_objects_are_refused,
     a_letter_under_thousands_of_marks_is_not_one_character,
+    a_weak_if_match_never_matches,
+    a_new_password_with_control_characters_is_refused,
 );
 
 /// 256 bytes and more in one segment made the static files answer 500
@@ -168,5 +170,61 @@ async fn a_letter_under_thousands_of_marks_is_not_one_character(backend: Backend
         .post("/api/v2/tweets", json!({ "body": "e\u{301}\u{302} ok" }))
         .await
         .assert_status(201);
+    api.stop().await;
+}
+
+/// I-1: `If-Match` compares strongly (RFC 9110), so `W/"n"` is no match
+/// even for the current version.
+async fn a_weak_if_match_never_matches(backend: Backend) {
+    let api = crate::spawn!(backend);
+    let (mut alice, user) = api.user("alice").await;
+    let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
+    let etag = alice.get(&path).await.header("etag").unwrap().to_string();
+    let update = json!({"name": "Weak"}).to_string();
+    let put = |alice: &mut crate::helpers::Client, if_match: String| {
+        let (mut alice, update, path) = (alice.clone(), update.clone(), path.clone());
+        async move {
+            alice
+                .raw(
+                    Method::PUT,
+                    &path,
+                    Some("application/json"),
+                    update,
+                    &[("if-match", &if_match)],
+                )
+                .await
+        }
+    };
+    put(&mut alice, format!("W/{etag}"))
+        .await
+        .assert_error(412, "precondition_failed");
+    assert_ne!(alice.get(&path).await.json()["name"], "Weak");
+    put(&mut alice, etag).await.assert_status(200);
+    api.stop().await;
+}
+
+/// I-2: bcrypt ends a key at NUL and repeats it, so `P` and `P NUL P`
+/// hashed alike. A password being chosen may hold no control character.
+async fn a_new_password_with_control_characters_is_refused(backend: Backend) {
+    let api = crate::spawn!(backend);
+    let (mut alice, user) = api.user("alice").await;
+    let before = snapshot(&api.store).await;
+    let mut body = sign_up("bob");
+    body["password"] = json!("correct\u{0}horse");
+    let details = api
+        .client()
+        .post("/api/v1/users", body)
+        .await
+        .assert_error(422, "validation_failed");
+    assert_eq!(details["password"], json!(["invalid_characters"]));
+    let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
+    alice
+        .put(
+            &path,
+            json!({"password": "new\u{7}password", "current_password": crate::helpers::PASSWORD}),
+        )
+        .await
+        .assert_error(422, "validation_failed");
+    assert_eq!(snapshot(&api.store).await, before);
     api.stop().await;
 }
