@@ -371,3 +371,49 @@ async fn a_refused_write_in_a_batch_is_undone_alone() {
     assert_eq!(all_users(&store).await.len(), 51);
     fixture.finish().await;
 }
+
+/// L-11: a write whose caller timed out while another process held the
+/// write lock must not land when the lock is released: the client was
+/// told it failed, and would post it again.
+#[tokio::test]
+async fn a_write_whose_caller_gave_up_waiting_for_the_lock_never_lands() {
+    let config = server::config::Config {
+        request_timeout_secs: 1,
+        ..server::config::Config::for_tests()
+    };
+    let api = crate::helpers::TestApp::spawn_with(Backend::Sqlite, config)
+        .await
+        .unwrap();
+    let (mut alice, _) = api.user("alice").await;
+    let file = api.sqlite().unwrap().path().to_path_buf();
+    let (locked, is_locked) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(file).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        locked.send(()).unwrap();
+        std::thread::sleep(Duration::from_secs(3));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    is_locked.recv().unwrap();
+    let response = alice
+        .post("/api/v2/tweets", serde_json::json!({"body": "ghost"}))
+        .await;
+    response.assert_error(408, "timeout");
+    tokio::task::spawn_blocking(move || holder.join().unwrap())
+        .await
+        .unwrap();
+    // The writer has had the lock back for a while.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let tweets = alice.get("/api/v2/tweets").await.json();
+    assert_eq!(
+        tweets["tweets_list"],
+        serde_json::json!([]),
+        "a ghost write landed"
+    );
+    // And the next write goes through.
+    alice
+        .post("/api/v2/tweets", serde_json::json!({"body": "real"}))
+        .await
+        .assert_status(201);
+    api.stop().await;
+}

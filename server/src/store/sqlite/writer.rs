@@ -155,6 +155,12 @@ fn run_batch(conn: &mut Connection, batch: Vec<Box<dyn Job>>) {
     let mut replies = Vec::with_capacity(batch.len());
     let mut jobs = batch.into_iter();
     while let Some(job) = jobs.next() {
+        // `BEGIN IMMEDIATE` may have waited for another process's lock
+        // (up to the busy timeout): a caller that gave up meanwhile was
+        // told its write failed, so it must not land now.
+        if job.abandoned() {
+            continue;
+        }
         // A savepoint that cannot start or end leaves the transaction in an
         // unknown state: then the whole batch fails (and rolls back when
         // `tx` drops).
