@@ -13,6 +13,12 @@
                                     N sockets trickling one header byte every
                                     INTERVAL s; reports when the server closed
                                     them
+  slowbody HOST PORT N INTERVAL SECONDS SOURCES
+                                    N sockets from SOURCES loopback addresses
+                                    (127.0.0.2, ...) sending a POST's headers
+                                    and then one body byte every INTERVAL s;
+                                    reports the answers (408 expected) and
+                                    when the server closed them
 """
 import asyncio
 import sqlite3
@@ -157,6 +163,68 @@ async def slowloris(host, port, n, interval, seconds):
     )
 
 
+async def slowbody(host, port, n, interval, seconds, sources):
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, int(n) + 256)), hard))
+    start = time.monotonic()
+    statuses = {}
+    closed_after = []
+    head = (
+        f"POST /api/v2/tweets HTTP/1.1\r\nHost: {host}\r\n"
+        "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n"
+    ).encode()
+
+    async def one(i):
+        source = f"127.0.0.{2 + i % int(sources)}"
+        try:
+            reader, writer = await asyncio.open_connection(host, int(port), local_addr=(source, 0))
+        except OSError:
+            return "refused"
+        writer.write(head + b'{"body":"')
+        await writer.drain()
+        opened = time.monotonic()
+
+        async def trickle():
+            while True:
+                await asyncio.sleep(float(interval))
+                writer.write(b"a")
+                await writer.drain()
+
+        trickler = asyncio.ensure_future(trickle())
+        reading = asyncio.ensure_future(reader.read())
+        try:
+            await asyncio.wait(
+                {reading},
+                timeout=float(seconds) - (opened - start),
+            )
+        except Exception:
+            pass
+        trickler.cancel()
+        outcome = "open"
+        if reading.done() and not reading.cancelled() and reading.exception() is None:
+            answer = reading.result()
+            status = answer.split(b" ")[1].decode() if answer.startswith(b"HTTP/") else "none"
+            statuses[status] = statuses.get(status, 0) + 1
+            closed_after.append(time.monotonic() - opened)
+            outcome = "closed"
+        reading.cancel()
+        writer.close()
+        return outcome
+
+    results = await asyncio.gather(*(one(i) for i in range(int(n))))
+    closed = sorted(closed_after)
+    median = closed[len(closed) // 2] if closed else 0
+    answers = ",".join(f"{k}:{v}" for k, v in sorted(statuses.items())) or "none"
+    print(
+        f"RESULT opened={sum(r != 'refused' for r in results)} "
+        f"closed={results.count('closed')} still_open={results.count('open')} "
+        f"s408={statuses.get('408', 0)} answers={answers} "
+        f"median_close_s={median:.1f} max_close_s={(closed[-1] if closed else 0):.1f}"
+    )
+
+
 def main():
     command, args = sys.argv[1], sys.argv[2:]
     if command == "count":
@@ -173,6 +241,8 @@ def main():
         probe(*args)
     elif command == "slowloris":
         asyncio.run(slowloris(*args))
+    elif command == "slowbody":
+        asyncio.run(slowbody(*args))
     else:
         sys.exit(__doc__)
 

@@ -375,6 +375,32 @@ done
 row "200 slow sockets, 1 header byte / 2 s" "\`/healthz\` p99 $(field "$h" p99_ms) ms" "timeline p99 $(field "$r" p99_ms) ms" "" "" "closed by the server: $(field "$s" closed)/200, after ${HEADER_TIMEOUT} s timeout (median $(field "$s" median_close_s) s, max $(field "$s" max_close_s) s)"
 stop_server
 
+# --- Fault: slow request bodies (H-1) ---------------------------------------------
+# Bodies are read before a request takes one of the 512 slots, and within
+# the body-read timeout: 2,000 trickling connections (from ten loopback
+# addresses, as the per-address cap is 256) must not slow anyone else.
+start_server "$DATA" CHIRP_BODY_READ_TIMEOUT_SECS="$HEADER_TIMEOUT"
+say "fault: 2,000 connections trickling a POST body byte every 1 s (body timeout ${HEADER_TIMEOUT} s), probes meanwhile"
+"$HELPER" slowbody "$HOST" "$PORT" 2000 1 "$SLOW_SECS" 10 >"$WORK/slowbody-result" &
+slow_pid=$!
+sleep 2
+PROBE_DELAY_MS=20 wrk_run 4 "$probe_secs" report.lua "$BASE/healthz" >"$WORK/probe-health" &
+probe_pid=$!
+r=$(PROBE_DELAY_MS=20 wrk_run 4 "$probe_secs" report.lua "$BASE/api/v2/tweets?limit=20")
+wait "$probe_pid" || true
+h=$(cat "$WORK/probe-health")
+wait "$slow_pid" || true
+s=$(grep '^RESULT' "$WORK/slowbody-result" || echo "RESULT opened=0 closed=0 s408=0")
+for probe in "$h" "$r"; do
+  p99=$(field "$probe" p99_ms)
+  awk -v p="$p99" 'BEGIN { exit !(p < 100) }' || fail "slow bodies: a probe's p99 is $p99 ms (≥ 100 ms)"
+  [ "$(field "$probe" non2xx)" = 0 ] && [ "$(field "$probe" requests)" -gt 0 ] || fail "slow bodies: probe failed: $probe"
+done
+[ "$(field "$s" opened)" = 2000 ] && [ "$(field "$s" s408)" = 2000 ] ||
+  fail "slow bodies: not every trickling request got its 408: $s"
+row "2,000 slow bodies, 1 byte / s" "\`/healthz\` p99 $(field "$h" p99_ms) ms" "timeline p99 $(field "$r" p99_ms) ms" "" "" "answered 408 by the server: $(field "$s" s408)/2,000 after the ${HEADER_TIMEOUT} s body timeout (median $(field "$s" median_close_s) s, max $(field "$s" max_close_s) s)"
+stop_server
+
 # --- Fault: SIGTERM under load ---------------------------------------------------------
 start_server "$DATA"
 say "fault: SIGTERM under load"
