@@ -1,6 +1,6 @@
 # The two commands of the README, plus development helpers. The scripts do
 # the work; they install whatever is missing first (scripts/bootstrap.sh).
-.PHONY: run test dev bootstrap bench bench-quick
+.PHONY: run test dev dev-check bootstrap bench bench-quick
 
 run: ## build the release app and serve it at http://127.0.0.1:3000 with demo data
 	@scripts/run.sh
@@ -16,6 +16,9 @@ bench-quick: ## the same, short: fault checks + short read and write runs (CI)
 
 dev: ## cargo leptos watch: rebuild and reload on every change
 	@scripts/dev.sh
+
+dev-check: ## make dev, checked in Chromium: CSS applied in place, a Rust change reloads (part of make test)
+	@scripts/dev-check.sh
 
 bootstrap: ## install what is missing (apt, cargo, npm)
 	@scripts/bootstrap.sh

@@ -11,6 +11,9 @@ const dataDir = process.env.CHIRP_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ch
 // which the test command points at its own test server), in a database of
 // this run's own.
 const store = process.env.CHIRP_E2E_STORE ?? 'sqlite';
+// `CHIRP_E2E_URL=http://127.0.0.1:3000` runs the suite against a server
+// that is already running (e.g. `make dev`) instead of starting one.
+const external = process.env.CHIRP_E2E_URL;
 const storeEnv: Record<string, string> =
   store === 'mongodb'
     ? {
@@ -28,7 +31,7 @@ export default defineConfig({
   workers: 2,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: external ?? `http://127.0.0.1:${port}`,
     browserName: 'chromium',
     trace: 'retain-on-failure',
     launchOptions: {
@@ -45,7 +48,7 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: external ? undefined : {
     // Relative to cwd, the repository root, where Leptos.toml points the
     // binary at target/site.
     command: 'target/release/chirp-server',

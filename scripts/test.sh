@@ -57,6 +57,9 @@ for store in sqlite mongodb; do
   (cd end2end && CHIRP_E2E_STORE=$store npx playwright test) 2>&1 | tee "$logs/e2e-$store.log"
 done
 
+step "the development loop: make dev in Chromium (scripts/dev-check.sh)"
+scripts/dev-check.sh 2>&1 | tee "$logs/dev-check.log"
+
 # Counting from the logs: each step above stops the run when it fails, so
 # reaching here means every one passed; the counts say how much ran.
 sum() { grep -Eo "$1" "$2" | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}'; }
@@ -73,5 +76,9 @@ for store in sqlite mongodb; do
   echo "Playwright on $store: $e2e passed"
   total=$((total + e2e))
 done
+echo "page check (release build, both stores): $(grep -c '^page-check: passed' "$logs/page-check.log") of 1 runs passed"
+dev=$(sum '^ *[0-9]+ passed' "$logs/dev-check.log")
+echo "development loop (make dev in Chromium): $dev passed"
+total=$((total + dev))
 echo "took $((SECONDS - started)) s"
 echo "$total passed, $rust_failed failed, $skipped skipped"
