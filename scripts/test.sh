@@ -43,6 +43,9 @@ step "load, scale and fault checks, quick (scripts/bench.sh --quick)"
 # slow-socket and SIGTERM checks; never on speed figures.
 scripts/bench.sh --quick 2>&1 | tee "$logs/bench-quick.log"
 
+step "page weight and the second visit, in Chromium (scripts/page-weight.sh)"
+SKIP_BUILD=1 CHIRP_WEIGHT_CHECK_ONLY=1 scripts/page-weight.sh 2>&1 | tee "$logs/page-weight.log"
+
 step "server-rendered pages under load, release build, both stores"
 scripts/page-check.sh 2>&1 | tee "$logs/page-check.log"
 
@@ -76,6 +79,7 @@ for store in sqlite mongodb; do
   echo "Playwright on $store: $e2e passed"
   total=$((total + e2e))
 done
+echo "page weight and second visit: $(grep -c '^page-weight: passed' "$logs/page-weight.log") of 1 runs passed"
 echo "page check (release build, both stores): $(grep -c '^page-check: passed' "$logs/page-check.log") of 1 runs passed"
 dev=$(sum '^ *[0-9]+ passed' "$logs/dev-check.log")
 echo "development loop (make dev in Chromium): $dev passed"
