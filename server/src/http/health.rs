@@ -22,10 +22,18 @@ async fn healthz() -> Json<Value> {
 /// Readiness: whether this instance can serve requests now, i.e. whether
 /// its store answers (and, on MongoDB, is still a replica set). A load
 /// balancer stops sending traffic on 503 and resumes when it recovers;
-/// nothing restarts.
+/// nothing restarts. `outbox` is how many recorded changes wait to be
+/// published to Kafka: it grows while the broker is away and drains when
+/// it is back, without making the instance unready (writes still work).
 async fn readyz(State(store): State<Store>) -> (StatusCode, Json<Value>) {
     match store.health.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
+        Ok(()) => {
+            let outbox = store.outbox.backlog().await.ok();
+            (
+                StatusCode::OK,
+                Json(json!({ "status": "ok", "outbox": outbox })),
+            )
+        }
         Err(error) => {
             tracing::warn!(%error, "readiness: store unavailable");
             let reason = match &error {

@@ -11,10 +11,10 @@ mod types;
 use std::sync::Arc;
 
 pub use error::{Conflict, StoreError, StoreResult};
-pub use traits::{Health, ReleaseStore, SessionStore, TweetStore, UserStore};
+pub use traits::{Health, OutboxStore, ReleaseStore, SessionStore, TweetStore, UserStore};
 pub use types::{
-    ApiRelease, Append, AuthoredTweet, Limit, NewSession, Page, RebuildReport, RecordedEvent,
-    Session, TokenHash,
+    ApiRelease, Append, AuthoredTweet, Backlog, Limit, NewSession, Page, Pending, RebuildReport,
+    RecordedEvent, Session, TokenHash, TweetChange, TweetEvent,
 };
 
 use crate::config::{Config, StoreChoice};
@@ -28,13 +28,14 @@ pub struct Store {
     pub sessions: Arc<dyn SessionStore>,
     pub releases: Arc<dyn ReleaseStore>,
     pub health: Arc<dyn Health>,
+    pub outbox: Arc<dyn OutboxStore>,
 }
 
 impl Store {
     /// One adapter value that implements every port.
     pub fn from_adapter<A>(adapter: A) -> Self
     where
-        A: UserStore + TweetStore + SessionStore + ReleaseStore + Health + 'static,
+        A: UserStore + TweetStore + SessionStore + ReleaseStore + Health + OutboxStore + 'static,
     {
         let adapter = Arc::new(adapter);
         Self {
@@ -42,7 +43,8 @@ impl Store {
             tweets: adapter.clone(),
             sessions: adapter.clone(),
             releases: adapter.clone(),
-            health: adapter,
+            health: adapter.clone(),
+            outbox: adapter,
         }
     }
 

@@ -5,8 +5,8 @@
 use async_trait::async_trait;
 
 use super::{
-    ApiRelease, Append, AuthoredTweet, Page, RebuildReport, RecordedEvent, Session, StoreResult,
-    TokenHash,
+    ApiRelease, Append, AuthoredTweet, Backlog, Page, Pending, RebuildReport, RecordedEvent,
+    Session, StoreResult, TokenHash, TweetEvent,
 };
 use crate::domain::{Email, Id, Timestamp, Tweet, User, Username};
 
@@ -86,4 +86,22 @@ pub trait ReleaseStore: Send + Sync {
 pub trait Health: Send + Sync {
     /// Whether the store answers now (the readiness probe).
     async fn ping(&self) -> StoreResult<()>;
+}
+
+/// What was committed and is not yet published, oldest first per key: user
+/// events (the event log itself is their outbox) and tweet events, each
+/// recorded in the transaction that made the change. A relay reads them,
+/// publishes them and marks them published; a crash in between publishes
+/// them again (at least once).
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Up to `limit` unpublished user events, each user's in version order.
+    async fn pending_user_events(&self, limit: usize) -> StoreResult<Vec<Pending<RecordedEvent>>>;
+    /// Up to `limit` unpublished tweet events, each tweet's in order.
+    async fn pending_tweet_events(&self, limit: usize) -> StoreResult<Vec<Pending<TweetEvent>>>;
+    /// These user events are published.
+    async fn user_events_published(&self, marks: &[i64]) -> StoreResult<()>;
+    /// These tweet events are published.
+    async fn tweet_events_published(&self, marks: &[i64]) -> StoreResult<()>;
+    async fn backlog(&self) -> StoreResult<Backlog>;
 }

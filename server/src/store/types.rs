@@ -4,6 +4,63 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::{Id, Timestamp, Tweet, User, UserEvent, Username, Version};
 
+/// A tweet posted or deleted, recorded for publishing in the transaction
+/// that made the change (the outbox of `chirp.tweets`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TweetEvent {
+    /// Unique and time-ordered, made by the application like every id.
+    pub id: Id,
+    pub tweet_id: Id,
+    pub author_id: Id,
+    pub change: TweetChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TweetChange {
+    Posted { body: String, at: Timestamp },
+    Deleted { at: Timestamp },
+}
+
+impl TweetEvent {
+    pub fn posted(tweet: &Tweet) -> Self {
+        Self {
+            id: Id::generate(),
+            tweet_id: tweet.id,
+            author_id: tweet.author_id,
+            change: TweetChange::Posted {
+                body: tweet.body.as_str().to_owned(),
+                at: tweet.created_at,
+            },
+        }
+    }
+
+    pub fn deleted(tweet_id: Id, author_id: Id) -> Self {
+        Self {
+            id: Id::generate(),
+            tweet_id,
+            author_id,
+            change: TweetChange::Deleted {
+                at: Timestamp::now(),
+            },
+        }
+    }
+}
+
+/// An outbox entry not yet published, with the mark that
+/// [`super::OutboxStore`] takes back once it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending<T> {
+    pub mark: i64,
+    pub event: T,
+}
+
+/// How many recorded changes wait to be published.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Backlog {
+    pub user_events: u64,
+    pub tweet_events: u64,
+}
+
 /// One event as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedEvent {

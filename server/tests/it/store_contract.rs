@@ -587,6 +587,121 @@ pub async fn all_users(store: &Store) -> Vec<User> {
     users
 }
 
+/// The outbox: every committed change waits there, in commit order, until
+/// marked published; a change that did not commit is never in it.
+async fn the_outbox_holds_every_committed_change_in_order_until_published(store: &Store) {
+    use server::store::{Backlog, TweetChange};
+
+    let ada = register(store, "ada").await;
+    append(store, ada.id, 1, vec![renamed("Ada L.")])
+        .await
+        .unwrap();
+    // Refused: a stale version, a taken name, an orphan tweet.
+    assert!(append(store, ada.id, 1, vec![renamed("stale")])
+        .await
+        .is_err());
+    let taken = Id::generate();
+    assert!(append(
+        store,
+        taken,
+        0,
+        vec![registered(taken, "ADA", "other@example.com")]
+    )
+    .await
+    .is_err());
+    assert!(store
+        .tweets
+        .insert(&new_tweet(Id::generate(), "orphan"))
+        .await
+        .is_err());
+    let first = new_tweet(ada.id, "first");
+    let second = new_tweet(ada.id, "second");
+    store.tweets.insert(&first).await.unwrap();
+    store
+        .tweets
+        .insert_many(vec![second.clone()])
+        .await
+        .unwrap();
+    assert!(store.tweets.delete(first.id, ada.id).await.unwrap());
+    assert!(
+        !store.tweets.delete(first.id, ada.id).await.unwrap(),
+        "nothing to record"
+    );
+    assert_eq!(
+        store.outbox.backlog().await.unwrap(),
+        Backlog {
+            user_events: 2,
+            tweet_events: 3
+        }
+    );
+
+    let users = store.outbox.pending_user_events(10).await.unwrap();
+    let kinds: Vec<(Id, u64, &str)> = users
+        .iter()
+        .map(|p| {
+            (
+                p.event.stream_id,
+                p.event.version.get(),
+                p.event.event.kind(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (ada.id, 1, "user_registered"),
+            (ada.id, 2, "profile_updated")
+        ]
+    );
+    let tweets = store.outbox.pending_tweet_events(10).await.unwrap();
+    let changes: Vec<(Id, bool)> = tweets
+        .iter()
+        .map(|p| {
+            (
+                p.event.tweet_id,
+                matches!(p.event.change, TweetChange::Posted { .. }),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [(first.id, true), (second.id, true), (first.id, false)]
+    );
+    assert!(tweets.iter().all(|p| p.event.author_id == ada.id));
+
+    // Marked in two steps (a relay's batches): what is marked is gone, the
+    // rest stays in order, and a batch limit is kept.
+    store
+        .outbox
+        .user_events_published(&[users[0].mark])
+        .await
+        .unwrap();
+    let left = store.outbox.pending_user_events(10).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].event.version.get(), 2);
+    assert_eq!(store.outbox.pending_tweet_events(2).await.unwrap().len(), 2);
+    store
+        .outbox
+        .user_events_published(&[left[0].mark])
+        .await
+        .unwrap();
+    let marks: Vec<i64> = tweets.iter().map(|p| p.mark).collect();
+    store.outbox.tweet_events_published(&marks).await.unwrap();
+    assert_eq!(store.outbox.backlog().await.unwrap(), Backlog::default());
+    assert!(store
+        .outbox
+        .pending_user_events(10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A later change comes after everything published before.
+    append(store, ada.id, 2, vec![logged_in()]).await.unwrap();
+    let next = store.outbox.pending_user_events(10).await.unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].event.version.get(), 3);
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         $(
@@ -623,5 +738,6 @@ mod run {
         expired_sessions_are_swept,
         first_run_creates_the_original_api_releases_once,
         rebuilding_gives_back_exactly_the_live_users,
+        the_outbox_holds_every_committed_change_in_order_until_published,
     );
 }

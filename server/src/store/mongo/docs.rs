@@ -8,7 +8,9 @@ use crate::{
     domain::{
         DisplayName, Email, Id, PasswordHash, Timestamp, Tweet, TweetBody, User, Username, Version,
     },
-    store::{codec, ApiRelease, RecordedEvent, Session, StoreError, TokenHash},
+    store::{
+        codec, ApiRelease, RecordedEvent, Session, StoreError, TokenHash, TweetChange, TweetEvent,
+    },
 };
 
 pub fn date(t: Timestamp) -> DateTime {
@@ -91,6 +93,69 @@ pub struct EventDoc {
     pub kind: String,
     pub schema_version: i32,
     pub payload: String,
+    /// Present (`true`) until the relay has published the event: the log is
+    /// its own outbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<bool>,
+}
+
+/// A tweet posted or deleted (`tweet_events`), waiting for the relay while
+/// `outbox` is present.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TweetEventDoc {
+    #[serde(rename = "_id")]
+    pub id: i64,
+    pub tweet_id: i64,
+    pub author_id: i64,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    pub at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<bool>,
+}
+
+impl From<&TweetEvent> for TweetEventDoc {
+    fn from(event: &TweetEvent) -> Self {
+        let (kind, body, at) = match &event.change {
+            TweetChange::Posted { body, at } => ("posted", Some(body.clone()), *at),
+            TweetChange::Deleted { at } => ("deleted", None, *at),
+        };
+        Self {
+            id: event.id.as_i64(),
+            tweet_id: event.tweet_id.as_i64(),
+            author_id: event.author_id.as_i64(),
+            kind: kind.to_owned(),
+            body,
+            at: at.millis(),
+            outbox: Some(true),
+        }
+    }
+}
+
+impl TryFrom<TweetEventDoc> for TweetEvent {
+    type Error = StoreError;
+    fn try_from(d: TweetEventDoc) -> Result<Self, StoreError> {
+        let at = Timestamp::from_millis(d.at);
+        let change = match d.kind.as_str() {
+            "posted" => TweetChange::Posted {
+                body: d.body.unwrap_or_default(),
+                at,
+            },
+            "deleted" => TweetChange::Deleted { at },
+            other => {
+                return Err(StoreError::internal(format!(
+                    "unknown tweet event kind {other:?}"
+                )))
+            }
+        };
+        Ok(Self {
+            id: Id::from_i64(d.id),
+            tweet_id: Id::from_i64(d.tweet_id),
+            author_id: Id::from_i64(d.author_id),
+            change,
+        })
+    }
 }
 
 impl TryFrom<EventDoc> for RecordedEvent {

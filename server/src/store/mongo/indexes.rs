@@ -50,6 +50,21 @@ pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
             true,
         )]))
         .await?;
+    // The relay's queries: what is still in the outbox, in publishing order.
+    store
+        .within(store.events.create_indexes([index(
+            doc! { "outbox": 1, "stream_id": 1, "version": 1 },
+            "outbox",
+            false,
+        )]))
+        .await?;
+    store
+        .within(store.tweet_events.create_indexes([index(
+            doc! { "outbox": 1, "_id": 1 },
+            "outbox",
+            false,
+        )]))
+        .await?;
     store
         .within(store.tweets.create_indexes([index(
             doc! { "author_id": 1, "_id": -1 },

@@ -13,6 +13,7 @@
 mod docs;
 mod errors;
 mod indexes;
+mod outbox;
 mod releases;
 mod sessions;
 mod tweets;
@@ -27,7 +28,7 @@ use mongodb::{
     Client, Collection, Database,
 };
 
-use self::docs::{EventDoc, ReleaseDoc, SessionDoc, TweetDoc, UserDoc};
+use self::docs::{EventDoc, ReleaseDoc, SessionDoc, TweetDoc, TweetEventDoc, UserDoc};
 use super::{Health, StoreError, StoreResult};
 
 /// Where and how to connect.
@@ -58,6 +59,7 @@ pub struct MongoStore {
     users: Collection<UserDoc>,
     tweets: Collection<TweetDoc>,
     events: Collection<EventDoc>,
+    tweet_events: Collection<TweetEventDoc>,
     sessions: Collection<SessionDoc>,
     releases: Collection<ReleaseDoc>,
     timeout: Duration,
@@ -103,6 +105,7 @@ impl MongoStore {
             users: db.collection("users"),
             tweets: db.collection("tweets"),
             events: db.collection("events"),
+            tweet_events: db.collection("tweet_events"),
             sessions: db.collection("sessions"),
             releases: db.collection("apirelease"),
             db,

@@ -14,12 +14,12 @@ use mongodb::{
 };
 
 use super::{
-    docs::{AuthorDoc, TweetDoc},
+    docs::{AuthorDoc, TweetDoc, TweetEventDoc},
     durable_writes, page_filter, MongoStore,
 };
 use crate::{
     domain::{Id, Tweet, Username},
-    store::{AuthoredTweet, Page, StoreError, StoreResult, TweetStore},
+    store::{AuthoredTweet, Page, StoreError, StoreResult, TweetEvent, TweetStore},
 };
 
 #[async_trait]
@@ -30,6 +30,11 @@ impl TweetStore for MongoStore {
 
     async fn insert_many(&self, tweets: Vec<Tweet>) -> StoreResult<()> {
         let docs: Vec<TweetDoc> = tweets.iter().map(TweetDoc::from).collect();
+        // Made once, so a retried transaction records the same events.
+        let events: Vec<TweetEventDoc> = tweets
+            .iter()
+            .map(|t| TweetEventDoc::from(&TweetEvent::posted(t)))
+            .collect();
         let mut newest: HashMap<i64, i64> = HashMap::new();
         for tweet in &docs {
             let id = newest.entry(tweet.author_id).or_default();
@@ -41,10 +46,13 @@ impl TweetStore for MongoStore {
                 .start_transaction()
                 .read_concern(ReadConcern::snapshot())
                 .write_concern(durable_writes())
-                .and_run((self, &docs, &newest), |session, (store, docs, newest)| {
-                    let (store, docs, newest) = (*store, *docs, *newest);
-                    async move { store.insert_in(session, docs, newest).await }.boxed()
-                })
+                .and_run(
+                    (self, &docs, &events, &newest),
+                    |session, (store, docs, events, newest)| {
+                        let (store, docs, events, newest) = (*store, *docs, *events, *newest);
+                        async move { store.insert_in(session, docs, events, newest).await }.boxed()
+                    },
+                )
                 .await
         })
         .await
@@ -61,14 +69,39 @@ impl TweetStore for MongoStore {
         Ok(self.with_authors(found.into_iter().collect()).await?.pop())
     }
 
+    /// The deletion and its record for publishing, in one transaction.
     async fn delete(&self, id: Id, author_id: Id) -> StoreResult<bool> {
-        let deleted = self
-            .within(
-                self.tweets
-                    .delete_one(doc! { "_id": id.as_i64(), "author_id": author_id.as_i64() }),
-            )
-            .await?;
-        Ok(deleted.deleted_count > 0)
+        let event = TweetEventDoc::from(&TweetEvent::deleted(id, author_id));
+        self.within(async {
+            let mut session = self.client.start_session().await?;
+            session
+                .start_transaction()
+                .write_concern(durable_writes())
+                .and_run((self, &event), |session, (store, event)| {
+                    let (store, event) = (*store, *event);
+                    async move {
+                        let deleted = store
+                            .tweets
+                            .delete_one(
+                                doc! { "_id": event.tweet_id, "author_id": event.author_id },
+                            )
+                            .session(&mut *session)
+                            .await?;
+                        if deleted.deleted_count == 0 {
+                            return Ok(false);
+                        }
+                        store
+                            .tweet_events
+                            .insert_one(event)
+                            .session(&mut *session)
+                            .await?;
+                        Ok(true)
+                    }
+                    .boxed()
+                })
+                .await
+        })
+        .await
     }
 
     async fn page(&self, author: Option<Id>, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
@@ -97,6 +130,7 @@ impl MongoStore {
         &self,
         session: &mut ClientSession,
         docs: &[TweetDoc],
+        events: &[TweetEventDoc],
         newest: &HashMap<i64, i64>,
     ) -> mongodb::error::Result<()> {
         for (author, id) in newest {
@@ -113,6 +147,10 @@ impl MongoStore {
             }
         }
         self.tweets.insert_many(docs).session(&mut *session).await?;
+        self.tweet_events
+            .insert_many(events)
+            .session(&mut *session)
+            .await?;
         Ok(())
     }
 

@@ -53,6 +53,7 @@ impl UserStore for MongoStore {
                     kind: encoded.kind.to_owned(),
                     schema_version: encoded.schema as i32,
                     payload: encoded.payload,
+                    outbox: Some(true),
                 }
             })
             .collect();

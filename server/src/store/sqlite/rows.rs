@@ -94,9 +94,18 @@ pub const EVENT_COLUMNS: &str = "event_id, stream_id, version, kind, schema_vers
 /// An event read from [`EVENT_COLUMNS`]; `Err` inside `Ok` when the stored
 /// payload cannot be decoded.
 pub fn event(row: &Row<'_>) -> rusqlite::Result<StoreResult<RecordedEvent>> {
-    let (id, stream_id, version): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
-    let (kind, schema) = (row.get_ref(3)?.as_str()?, row.get::<_, i64>(4)?);
-    let payload = row.get_ref(5)?.as_str()?;
+    event_at(row, 0)
+}
+
+/// [`event`] from the columns starting at `first`.
+pub fn event_at(row: &Row<'_>, first: usize) -> rusqlite::Result<StoreResult<RecordedEvent>> {
+    let (id, stream_id, version): (i64, i64, i64) =
+        (row.get(first)?, row.get(first + 1)?, row.get(first + 2)?);
+    let (kind, schema) = (
+        row.get_ref(first + 3)?.as_str()?,
+        row.get::<_, i64>(first + 4)?,
+    );
+    let payload = row.get_ref(first + 5)?.as_str()?;
     Ok(
         codec::decode(kind, schema as u32, payload).map(|event| RecordedEvent {
             id: Id::from_i64(id),

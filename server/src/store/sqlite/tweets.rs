@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::{rows, SqliteStore};
 use crate::{
     domain::{Id, Tweet},
-    store::{AuthoredTweet, Page, StoreResult, TweetStore},
+    store::{AuthoredTweet, Page, StoreResult, TweetChange, TweetEvent, TweetStore},
 };
 
 #[async_trait]
@@ -45,10 +45,14 @@ impl TweetStore for SqliteStore {
     async fn delete(&self, id: Id, author_id: Id) -> StoreResult<bool> {
         self.writer
             .write(move |conn| {
-                Ok(conn
+                let deleted = conn
                     .prepare_cached("DELETE FROM tweets WHERE id = ?1 AND author_id = ?2")?
                     .execute([id.as_i64(), author_id.as_i64()])?
-                    > 0)
+                    > 0;
+                if deleted {
+                    record(conn, &TweetEvent::deleted(id, author_id))?;
+                }
+                Ok(deleted)
             })
             .await
     }
@@ -95,6 +99,28 @@ fn insert_rows(conn: &Connection, tweets: &[Tweet]) -> StoreResult<()> {
             tweet.body.as_str(),
             tweet.created_at.millis()
         ])?;
+        record(conn, &TweetEvent::posted(tweet))?;
     }
+    Ok(())
+}
+
+/// Records a change for publishing, in the caller's transaction.
+fn record(conn: &Connection, event: &TweetEvent) -> StoreResult<()> {
+    let (kind, body, at) = match &event.change {
+        TweetChange::Posted { body, at } => ("posted", Some(body.as_str()), *at),
+        TweetChange::Deleted { at } => ("deleted", None, *at),
+    };
+    conn.prepare_cached(
+        "INSERT INTO tweet_events (event_id, tweet_id, author_id, kind, body, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        event.id.as_i64(),
+        event.tweet_id.as_i64(),
+        event.author_id.as_i64(),
+        kind,
+        body,
+        at.millis()
+    ])?;
     Ok(())
 }
