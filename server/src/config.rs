@@ -18,7 +18,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Serve the app (the default).
     Serve,
@@ -30,6 +30,22 @@ pub enum Command {
         tweets: u64,
         #[arg(default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1000))]
         users: u32,
+    },
+    /// Run the user directory: another service's read model of the users,
+    /// built from the Kafka topics alone (needs CHIRP_KAFKA_BROKERS).
+    Directory {
+        /// Its SQLite file (created if missing).
+        #[arg(long, default_value = "data/directory.sqlite3")]
+        db: PathBuf,
+        /// Its consumer group.
+        #[arg(long, default_value = "chirp-directory")]
+        group: String,
+        /// Empty the directory and read both topics from offset 0.
+        #[arg(long, conflicts_with = "list")]
+        rebuild: bool,
+        /// Print the directory's users as JSON, one per line, and exit.
+        #[arg(long)]
+        list: bool,
     },
 }
 
@@ -156,6 +172,13 @@ pub struct Config {
         default_value = "localhost,127.0.0.1,[::1]"
     )]
     pub allowed_hosts: Vec<AllowedHost>,
+    /// Kafka's bootstrap servers (`host:port`, comma separated). When set,
+    /// the server publishes every user and tweet event to
+    /// `chirp.user-events` and `chirp.tweets`; without it the changes are
+    /// still recorded in the store's outbox, to be published once it is
+    /// set [default: none].
+    #[arg(long, env = "CHIRP_KAFKA_BROKERS")]
+    pub kafka_brokers: Option<String>,
 }
 
 /// A host name a request may name in `Host`, or `*` for any.

@@ -12,6 +12,7 @@ pub mod error;
 mod http;
 mod pages;
 pub mod passwords;
+pub mod publish;
 pub mod seed;
 pub mod services;
 pub mod shutdown;

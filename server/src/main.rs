@@ -25,6 +25,17 @@ async fn main() -> ExitCode {
         Command::FillTweets { tweets, users } => {
             return commands::fill_tweets(&config, tweets, users).await
         }
+        Command::Directory {
+            db,
+            group,
+            rebuild,
+            list,
+        } => {
+            return match list {
+                true => commands::list_directory(&db),
+                false => commands::directory(&config, &db, &group, rebuild).await,
+            }
+        }
     }
     let state = match commands::open_state(&config).await {
         Ok(state) => state,
@@ -38,8 +49,18 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let relay = match commands::start_relay(&config, &state) {
+        Ok(relay) => relay,
+        Err(code) => return code,
+    };
     tracing::info!(%addr, "Chirp is listening on http://{addr}");
-    match server::serve(listener, state).await {
+    let served = server::serve(listener, state).await;
+    if let Some(relay) = relay {
+        // Stopped by the same signal; what it had not published stays in
+        // the outbox for the next start.
+        let _ = relay.await;
+    }
+    match served {
         Ok(()) => {
             tracing::info!("stopped");
             ExitCode::SUCCESS

@@ -89,3 +89,68 @@ pub async fn rebuild_read_models(config: &Config) -> ExitCode {
         }
     }
 }
+
+/// Starts the relay when Kafka is configured: it publishes the outbox until
+/// the process is asked to stop.
+pub fn start_relay(
+    config: &Config,
+    state: &AppState,
+) -> Result<Option<tokio::task::JoinHandle<()>>, ExitCode> {
+    let Some(brokers) = &config.kafka_brokers else {
+        return Ok(None);
+    };
+    let relay = crate::publish::relay::Relay::new(state.store.outbox.clone(), brokers).map_err(
+        |error| {
+            tracing::error!(%error, "cannot make the Kafka producer");
+            ExitCode::FAILURE
+        },
+    )?;
+    tracing::info!(%brokers, "publishing events to Kafka");
+    Ok(Some(tokio::spawn(relay.run(crate::shutdown::signal()))))
+}
+
+/// `chirp-server directory`: the user directory, until SIGINT/SIGTERM.
+pub async fn directory(
+    config: &Config,
+    db: &std::path::Path,
+    group: &str,
+    rebuild: bool,
+) -> ExitCode {
+    let Some(brokers) = &config.kafka_brokers else {
+        tracing::error!("the directory reads Kafka: set CHIRP_KAFKA_BROKERS");
+        return ExitCode::FAILURE;
+    };
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Err(error) = std::fs::create_dir_all(dir) {
+            tracing::error!(%error, "cannot create the directory's folder");
+            return ExitCode::FAILURE;
+        }
+    }
+    tracing::info!(%brokers, db = %db.display(), group, rebuild, "user directory: consuming");
+    match crate::publish::directory::run(brokers, group, db, rebuild, crate::shutdown::signal())
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "user directory stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `chirp-server directory --list`: what the directory holds, as JSON lines.
+pub fn list_directory(db: &std::path::Path) -> ExitCode {
+    let listed = crate::publish::directory::Directory::open(db).and_then(|d| d.users());
+    match listed {
+        Ok(users) => {
+            for user in users {
+                println!("{}", serde_json::to_string(&user).expect("plain fields"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot read the directory");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -19,6 +19,8 @@ mod app_shell;
 mod commands;
 mod fill_tweets;
 mod hardening;
+mod kafka;
+mod kafka_faults;
 mod mongo_faults;
 mod no_secrets_in_logs;
 mod page_fuzz;

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod events;
+pub mod kafka;
 
 use std::io::Write;
 
