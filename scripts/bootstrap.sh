@@ -11,6 +11,7 @@ source "$(dirname "$0")/env.sh"
 cd "$CHIRP_ROOT"
 
 CARGO_LEPTOS_VERSION=0.3.11
+NISSHI_VERSION=0.8.1
 # Tool installs need no LTO; this halves their build time on 2 cores.
 export CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
@@ -30,8 +31,9 @@ fi
 # rustc-web & co. are Debian's Rust 1.96 with a wasm32-capable LLVM and lld;
 # they stand in where rustup cannot download the wasm32 target.
 # wrk is the load generator of scripts/bench.sh; zopfli gzips the site
-# files at the best ratio (scripts/build-release.sh).
-APT_PACKAGES=(pkg-config chromium fonts-dejavu-core wrk zopfli
+# files at the best ratio (scripts/build-release.sh). cmake, g++ and
+# libcurl4-openssl-dev build librdkafka for the rdkafka crate (cmake-build).
+APT_PACKAGES=(pkg-config chromium fonts-dejavu-core wrk zopfli cmake g++ libcurl4-openssl-dev
   rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rust-web-clippy rustfmt-web)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -133,6 +135,16 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb_version\$"; then
     die "wasm-bindgen-cli $wb_version" "cargo install wasm-bindgen-cli --version $wb_version"
 fi
 
+# nisshi (formerly tansu) is a Kafka-compatible broker (Apache-2.0) that the
+# tests run as a separate process with SQLite storage (scripts/services.sh,
+# start_kafka); it is never linked, shipped or used in production.
+if ! nisshi --version 2>/dev/null | grep -qF "$NISSHI_VERSION"; then
+  say "cargo install nisshi $NISSHI_VERSION, SQLite storage only (about 15 minutes on 2 cores)"
+  RUSTC="$leptos_rustc" cargo +stable install -q nisshi --version "$NISSHI_VERSION" --locked \
+    --no-default-features --features libsql ||
+    die "nisshi $NISSHI_VERSION" "cargo install nisshi --version $NISSHI_VERSION --locked --no-default-features --features libsql"
+fi
+
 # --- npm: Playwright and wasm-opt (binaryen), locked in end2end/ -----------
 stamp=end2end/node_modules/.chirp-installed
 if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then
@@ -147,7 +159,9 @@ command -v wasm-opt >/dev/null || die "wasm-opt" "cd end2end && npm ci"
 # SecantusDB is a MongoDB-wire server (GPL-2.0, beta) that the test command
 # runs as a separate process so the MongoDB half of the tests has a real
 # replica set to talk to; it is never linked, shipped or used in production.
-PY_PACKAGES=("SecantusDB==0.7.0b3" "schemathesis>=4.3,<5")
+# confluent-kafka (librdkafka in its wheel) is the scripts' Kafka client: it
+# checks and fills the test broker (scripts/services.sh, kafka-smoke.sh).
+PY_PACKAGES=("SecantusDB==0.7.0b3" "schemathesis>=4.3,<5" "confluent-kafka>=2.13,<3")
 venv=.tools/venv
 py_stamp="$venv/.chirp-$(printf '%s\n' "${PY_PACKAGES[@]}" | sha1sum | cut -c1-12)"
 if [ ! -f "$py_stamp" ]; then
@@ -159,4 +173,4 @@ if [ ! -f "$py_stamp" ]; then
   touch "$py_stamp"
 fi
 
-say "ready (toolchain: $toolchain, $(rustc --version | cut -d' ' -f2), cargo-leptos $CARGO_LEPTOS_VERSION, wasm-bindgen $wb_version)"
+say "ready (toolchain: $toolchain, $(rustc --version | cut -d' ' -f2), cargo-leptos $CARGO_LEPTOS_VERSION, wasm-bindgen $wb_version, nisshi $NISSHI_VERSION)"

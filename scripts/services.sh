@@ -7,8 +7,13 @@
 #                  beta: a separate process for tests only, never linked or
 #                  shipped) as the one-node replica set `secantus`; exports
 #                  MONGODB_URI
+#   start_kafka    nisshi (a Kafka-compatible broker, crates.io, Apache-2.0:
+#                  a separate process for tests only) storing in SQLite, with
+#                  chirp.user-events and chirp.tweets (3 partitions each);
+#                  exports CHIRP_KAFKA_BROKERS, and CHIRP_NISSHI for the
+#                  tests that run brokers of their own
 #
-# The tools come from scripts/bootstrap.sh (.tools/venv).
+# The tools come from scripts/bootstrap.sh (.tools/venv, ~/.cargo/bin).
 # shellcheck shell=bash
 
 CHIRP_SERVICE_PIDS=()
@@ -75,6 +80,44 @@ PY
     return 1
   fi
   echo "services: SecantusDB (MongoDB wire, replica set secantus) on 127.0.0.1:$port"
+}
+
+# start_kafka [port]: nisshi with its data in a fresh directory, and the
+# topics Chirp publishes to.
+start_kafka() {
+  local port="${1:-$(free_port)}" dir topic
+  command -v nisshi >/dev/null || {
+    echo "services: nisshi is missing (scripts/bootstrap.sh installs it)" >&2
+    return 1
+  }
+  dir="$(mktemp -d /tmp/chirp-kafka.XXXXXX)"
+  CHIRP_SERVICE_DIRS+=("$dir")
+  # The storage URL is relative to the broker's working directory.
+  (cd "$dir" && exec nisshi broker --storage-engine sqlite://broker.sqlite \
+    --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" \
+    --group-initial-rebalance-delay 100ms >"$dir/broker.log" 2>&1) &
+  CHIRP_SERVICE_PIDS+=("$!")
+  CHIRP_KAFKA_LOG="$dir/broker.log"
+  for topic in chirp.user-events chirp.tweets; do
+    local created=""
+    for _ in $(seq 1 100); do
+      if (cd "$dir" && nisshi topic create "$topic" --partitions 3 --config retention.ms=-1 \
+        --broker "tcp://127.0.0.1:$port" >>"$dir/topics.log" 2>&1); then
+        created=1
+        break
+      fi
+      sleep 0.2
+    done
+    [ -n "$created" ] || {
+      echo "services: nisshi did not create $topic on port $port:" >&2
+      tail -20 "$CHIRP_KAFKA_LOG" "$dir/topics.log" >&2
+      return 1
+    }
+  done
+  export CHIRP_KAFKA_BROKERS="127.0.0.1:$port"
+  CHIRP_NISSHI="$(command -v nisshi)"
+  export CHIRP_NISSHI CHIRP_KAFKA_LOG
+  echo "services: nisshi (Kafka wire, topics chirp.user-events and chirp.tweets) on 127.0.0.1:$port"
 }
 
 # start_chirp BIN STORE [VAR=value ...]: a Chirp server on a free port with

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every check and test Chirp has, in the order a failure is cheapest to find.
 # Installs what is missing first and starts every server the tests need (a
-# MongoDB-wire test server), so it runs on a fresh machine; they are stopped
+# MongoDB-wire test server and a Kafka-compatible broker), so it runs on a fresh machine; they are stopped
 # at the end, also on failure.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -28,12 +28,16 @@ scripts/check-frontend-deps.sh
 step "test servers"
 source scripts/services.sh
 start_mongo
+start_kafka
 
 step "Rust tests (SQLite and MongoDB)"
 # Apart: the app's render-count tests turn on reactive effects (a dev
 # dependency), which one shared build would turn on in the server too, where
 # the release build runs none.
 { cargo test -p app && cargo test -p server; } 2>&1 | tee "$logs/rust-tests.log"
+# The later steps measure and drive servers of their own; the Kafka bench
+# starts a broker of its own.
+unset CHIRP_KAFKA_BROKERS
 
 step "release build (server + WASM)"
 scripts/build-release.sh
@@ -42,6 +46,9 @@ step "load, scale and fault checks, quick (scripts/bench.sh --quick)"
 # Fails on lost tweets, unexpected 5xx, integrity_check, the write-lock,
 # slow-socket and SIGTERM checks; never on speed figures.
 scripts/bench.sh --quick 2>&1 | tee "$logs/bench-quick.log"
+
+step "the Kafka relay, quick: throughput and lag, nothing lost (scripts/bench-kafka.sh --quick)"
+scripts/bench-kafka.sh --quick 2>&1 | tee "$logs/bench-kafka.log"
 
 step "page weight and the second visit, in Chromium (scripts/page-weight.sh)"
 SKIP_BUILD=1 CHIRP_WEIGHT_CHECK_ONLY=1 scripts/page-weight.sh 2>&1 | tee "$logs/page-weight.log"
@@ -79,6 +86,7 @@ for store in sqlite mongodb; do
   echo "Playwright on $store: $e2e passed"
   total=$((total + e2e))
 done
+echo "Kafka relay bench: $(grep -c '^bench-kafka: passed' "$logs/bench-kafka.log") of 1 runs passed; $(grep '^RESULT' "$logs/bench-kafka.log" | tr '\n' ' ')"
 echo "page weight and second visit: $(grep -c '^page-weight: passed' "$logs/page-weight.log") of 1 runs passed"
 echo "page check (release build, both stores): $(grep -c '^page-check: passed' "$logs/page-check.log") of 1 runs passed"
 dev=$(sum '^ *[0-9]+ passed' "$logs/dev-check.log")
