@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$CHIRP_ROOT"
 
-FORBIDDEN=(mongodb sqlx rusqlite libsqlite3-sys bcrypt axum hyper tower-http)
+FORBIDDEN=(mongodb sqlx rusqlite libsqlite3-sys rdkafka rdkafka-sys bcrypt axum hyper tower-http)
 tree="$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none --format '{p}')"
 crates="$(awk '{print $1}' <<<"$tree" | sort -u)"
 leaks=()
