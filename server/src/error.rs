@@ -248,6 +248,10 @@ impl From<DomainError> for Error {
         match error {
             DomainError::NotFound => Self::NotFound,
             DomainError::AlreadyRegistered => Self::internal(error),
+            DomainError::FollowSelf => Self::Validation {
+                message: error.to_string(),
+                details: Details::new(),
+            },
         }
     }
 }

@@ -75,6 +75,16 @@ pub enum UserCommand {
     },
     LogIn(LoggedIn),
     Delete(UserDeleted),
+    /// Start following `Followed::user`; `already` is whether the read
+    /// model says so already (the follow set is not in the user's row).
+    Follow {
+        follow: Followed,
+        already: bool,
+    },
+    Unfollow {
+        unfollow: Unfollowed,
+        following: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +94,8 @@ pub enum UserEvent {
     PasswordChanged(PasswordChanged),
     LoggedIn(LoggedIn),
     UserDeleted(UserDeleted),
+    Followed(Followed),
+    Unfollowed(Unfollowed),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +133,20 @@ pub struct UserDeleted {
     pub at: Timestamp,
 }
 
+/// On the follower's stream: they now follow `user`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Followed {
+    pub user: Id,
+    pub at: Timestamp,
+}
+
+/// On the follower's stream: they no longer follow `user`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfollowed {
+    pub user: Id,
+    pub at: Timestamp,
+}
+
 impl UserEvent {
     /// The stable name stored and published with the event.
     pub const fn kind(&self) -> &'static str {
@@ -130,6 +156,8 @@ impl UserEvent {
             Self::PasswordChanged(_) => "password_changed",
             Self::LoggedIn(_) => "logged_in",
             Self::UserDeleted(_) => "user_deleted",
+            Self::Followed(_) => "followed",
+            Self::Unfollowed(_) => "unfollowed",
         }
     }
 
@@ -140,6 +168,8 @@ impl UserEvent {
             Self::PasswordChanged(e) => e.at,
             Self::LoggedIn(e) => e.at,
             Self::UserDeleted(e) => e.at,
+            Self::Followed(e) => e.at,
+            Self::Unfollowed(e) => e.at,
         }
     }
 }
@@ -151,6 +181,8 @@ pub enum DomainError {
     NotFound,
     #[error("this user is already registered")]
     AlreadyRegistered,
+    #[error("you cannot follow yourself")]
+    FollowSelf,
 }
 
 /// Decides which events `command` causes for the user in `state` (`None`:
@@ -187,6 +219,25 @@ pub fn decide(state: Option<&User>, command: UserCommand) -> Result<Vec<UserEven
         }
         (_, UserCommand::LogIn(e)) => vec![UserEvent::LoggedIn(e)],
         (_, UserCommand::Delete(e)) => vec![UserEvent::UserDeleted(e)],
+        (user, UserCommand::Follow { follow, .. }) if follow.user == user.id => {
+            return Err(DomainError::FollowSelf)
+        }
+        // Following twice, or unfollowing whom you do not follow, changes
+        // nothing: both are idempotent.
+        (_, UserCommand::Follow { follow, already }) => match already {
+            true => vec![],
+            false => vec![UserEvent::Followed(follow)],
+        },
+        (
+            _,
+            UserCommand::Unfollow {
+                unfollow,
+                following,
+            },
+        ) => match following {
+            true => vec![UserEvent::Unfollowed(unfollow)],
+            false => vec![],
+        },
         (_, UserCommand::Register(_)) => unreachable!("handled above"),
     })
 }
@@ -228,13 +279,36 @@ pub fn apply(state: Option<User>, event: &UserEvent, version: Version) -> Option
                     user.revision = version;
                     user.credentials = version;
                 }
+                // The follow graph is a read model of its own, projected
+                // by the store next to this row.
                 UserEvent::UserRegistered(_)
                 | UserEvent::LoggedIn(_)
-                | UserEvent::UserDeleted(_) => {}
+                | UserEvent::UserDeleted(_)
+                | UserEvent::Followed(_)
+                | UserEvent::Unfollowed(_) => {}
             }
             Some(user)
         }
         (None, _) => None,
+    }
+}
+
+/// What an event changes in the follow graph (a read model beside the
+/// user's row): the one projection of it, for live appends and rebuilds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowChange {
+    Follow { user: Id, at: Timestamp },
+    Unfollow { user: Id },
+}
+
+pub fn follow_change(event: &UserEvent) -> Option<FollowChange> {
+    match event {
+        UserEvent::Followed(e) => Some(FollowChange::Follow {
+            user: e.user,
+            at: e.at,
+        }),
+        UserEvent::Unfollowed(e) => Some(FollowChange::Unfollow { user: e.user }),
+        _ => None,
     }
 }
 
@@ -416,5 +490,71 @@ mod tests {
         let mut history = history();
         history.push(deleted());
         assert_eq!(replay(&history), None);
+    }
+
+    fn follow(user: i64, already: bool) -> UserCommand {
+        UserCommand::Follow {
+            follow: Followed {
+                user: Id::from_i64(user),
+                at: at(6),
+            },
+            already,
+        }
+    }
+
+    fn unfollow(user: i64, following: bool) -> UserCommand {
+        UserCommand::Unfollow {
+            unfollow: Unfollowed {
+                user: Id::from_i64(user),
+                at: at(7),
+            },
+            following,
+        }
+    }
+
+    #[test]
+    fn given_registered_when_follow_another_then_followed_once() {
+        assert_eq!(
+            given(&history(), follow(7, false)),
+            Ok(vec![UserEvent::Followed(Followed {
+                user: Id::from_i64(7),
+                at: at(6)
+            })])
+        );
+        assert_eq!(given(&history(), follow(7, true)), Ok(vec![]), "idempotent");
+    }
+
+    #[test]
+    fn given_registered_when_follow_yourself_then_refused() {
+        assert_eq!(
+            given(&history(), follow(42, false)),
+            Err(DomainError::FollowSelf)
+        );
+    }
+
+    #[test]
+    fn given_following_when_unfollow_then_unfollowed_and_otherwise_nothing() {
+        assert_eq!(given(&history(), unfollow(7, false)), Ok(vec![]));
+        assert_eq!(
+            given(&history(), unfollow(7, true)),
+            Ok(vec![UserEvent::Unfollowed(Unfollowed {
+                user: Id::from_i64(7),
+                at: at(7)
+            })])
+        );
+    }
+
+    #[test]
+    fn a_follow_moves_the_version_but_not_the_etag() {
+        let mut events = history();
+        events.push(UserEvent::Followed(Followed {
+            user: Id::from_i64(7),
+            at: at(6),
+        }));
+        let user = replay(&events).unwrap();
+        assert_eq!(
+            (user.version, user.revision),
+            (Version::new(2), Version::new(1))
+        );
     }
 }

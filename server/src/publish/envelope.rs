@@ -56,6 +56,8 @@ impl Envelope {
                 "name": e.name.as_ref().map(|n| n.as_str()),
                 "email_changed": e.email.is_some(),
             }),
+            UserEvent::Followed(e) => json!({ "user_id": e.user.to_string() }),
+            UserEvent::Unfollowed(e) => json!({ "user_id": e.user.to_string() }),
             UserEvent::PasswordChanged(_) | UserEvent::LoggedIn(_) | UserEvent::UserDeleted(_) => {
                 json!({})
             }

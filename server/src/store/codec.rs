@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use crate::domain::{
-    user::{LoggedIn, PasswordChanged, ProfileUpdated, UserDeleted, UserEvent, UserRegistered},
+    user::{
+        Followed, LoggedIn, PasswordChanged, ProfileUpdated, Unfollowed, UserDeleted, UserEvent,
+        UserRegistered,
+    },
     DisplayName, Email, Id, PasswordHash, Timestamp, Username,
 };
 
@@ -50,6 +53,13 @@ struct PasswordChangedV1 {
     at: Timestamp,
 }
 
+/// A follow or an unfollow: whom, and when.
+#[derive(Serialize, Deserialize)]
+struct FollowV1 {
+    user: Id,
+    at: Timestamp,
+}
+
 /// The payload of the events that carry only their time.
 #[derive(Serialize, Deserialize)]
 struct AtV1 {
@@ -78,6 +88,11 @@ pub fn encode(event: &UserEvent) -> EncodedEvent {
         UserEvent::LoggedIn(LoggedIn { at }) | UserEvent::UserDeleted(UserDeleted { at }) => {
             serde_json::to_string(&AtV1 { at: *at })
         }
+        UserEvent::Followed(Followed { user, at })
+        | UserEvent::Unfollowed(Unfollowed { user, at }) => serde_json::to_string(&FollowV1 {
+            user: *user,
+            at: *at,
+        }),
     }
     .expect("plain structs always serialize");
     EncodedEvent {
@@ -130,6 +145,20 @@ pub fn decode(kind: &str, schema: u32, payload: &str) -> Result<UserEvent, Store
             let e: AtV1 = serde_json::from_str(payload).map_err(corrupt)?;
             UserEvent::UserDeleted(UserDeleted { at: e.at })
         }
+        "followed" => {
+            let e: FollowV1 = serde_json::from_str(payload).map_err(corrupt)?;
+            UserEvent::Followed(Followed {
+                user: e.user,
+                at: e.at,
+            })
+        }
+        "unfollowed" => {
+            let e: FollowV1 = serde_json::from_str(payload).map_err(corrupt)?;
+            UserEvent::Unfollowed(Unfollowed {
+                user: e.user,
+                at: e.at,
+            })
+        }
         other => return Err(StoreError::Corrupt(format!("unknown event kind {other:?}"))),
     })
 }
@@ -159,6 +188,14 @@ mod tests {
                 at,
             }),
             UserEvent::LoggedIn(LoggedIn { at }),
+            UserEvent::Followed(Followed {
+                user: Id::from_i64(8),
+                at,
+            }),
+            UserEvent::Unfollowed(Unfollowed {
+                user: Id::from_i64(8),
+                at,
+            }),
             UserEvent::UserDeleted(UserDeleted { at }),
         ]
     }

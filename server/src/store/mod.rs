@@ -11,10 +11,12 @@ mod types;
 use std::sync::Arc;
 
 pub use error::{Conflict, StoreError, StoreResult};
-pub use traits::{Health, OutboxStore, ReleaseStore, SessionStore, TweetStore, UserStore};
+pub use traits::{
+    FollowStore, Health, OutboxStore, ReleaseStore, SessionStore, TweetStore, UserStore,
+};
 pub use types::{
-    ApiRelease, Append, AuthoredTweet, Backlog, Limit, NewSession, Page, Pending, RebuildReport,
-    RecordedEvent, Session, TokenHash, TweetChange, TweetEvent,
+    ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Limit, NewSession, Page, Pending,
+    RebuildReport, RecordedEvent, Session, TokenHash, TweetChange, TweetEvent,
 };
 
 use crate::config::{Config, StoreChoice};
@@ -29,13 +31,21 @@ pub struct Store {
     pub releases: Arc<dyn ReleaseStore>,
     pub health: Arc<dyn Health>,
     pub outbox: Arc<dyn OutboxStore>,
+    pub follows: Arc<dyn FollowStore>,
 }
 
 impl Store {
     /// One adapter value that implements every port.
     pub fn from_adapter<A>(adapter: A) -> Self
     where
-        A: UserStore + TweetStore + SessionStore + ReleaseStore + Health + OutboxStore + 'static,
+        A: UserStore
+            + TweetStore
+            + SessionStore
+            + ReleaseStore
+            + Health
+            + OutboxStore
+            + FollowStore
+            + 'static,
     {
         let adapter = Arc::new(adapter);
         Self {
@@ -44,7 +54,8 @@ impl Store {
             sessions: adapter.clone(),
             releases: adapter.clone(),
             health: adapter.clone(),
-            outbox: adapter,
+            outbox: adapter.clone(),
+            follows: adapter,
         }
     }
 

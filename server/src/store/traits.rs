@@ -5,8 +5,8 @@
 use async_trait::async_trait;
 
 use super::{
-    ApiRelease, Append, AuthoredTweet, Backlog, Page, Pending, RebuildReport, RecordedEvent,
-    Session, StoreResult, TokenHash, TweetEvent,
+    ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Page, Pending, RebuildReport,
+    RecordedEvent, Session, StoreResult, TokenHash, TweetEvent,
 };
 use crate::domain::{Email, Id, Timestamp, Tweet, User, Username};
 
@@ -93,6 +93,18 @@ pub trait Health: Send + Sync {
 /// recorded in the transaction that made the change. A relay reads them,
 /// publishes them and marks them published; a crash in between publishes
 /// them again (at least once).
+/// The follow graph, projected from the followers' event streams.
+#[async_trait]
+pub trait FollowStore: Send + Sync {
+    /// Whether `follower` follows `user`.
+    async fn follows(&self, follower: Id, user: Id) -> StoreResult<bool>;
+    /// The users `follower` follows, by user id, newest first.
+    async fn following(&self, follower: Id, page: Page) -> StoreResult<Vec<User>>;
+    /// The users following `user`, by user id, newest first.
+    async fn followers(&self, user: Id, page: Page) -> StoreResult<Vec<User>>;
+    async fn follow_counts(&self, user: Id) -> StoreResult<FollowCounts>;
+}
+
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Up to `limit` unpublished user events, each user's in version order.

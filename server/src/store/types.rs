@@ -54,6 +54,13 @@ pub struct Pending<T> {
     pub event: T,
 }
 
+/// How many a user follows and is followed by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FollowCounts {
+    pub following: u64,
+    pub followers: u64,
+}
+
 /// How many recorded changes wait to be published.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Backlog {

@@ -702,6 +702,107 @@ async fn the_outbox_holds_every_committed_change_in_order_until_published(store:
     assert_eq!(next[0].event.version.get(), 3);
 }
 
+fn follow_event(user: Id) -> server::domain::user::UserEvent {
+    server::domain::user::UserEvent::Followed(server::domain::user::Followed { user, at: at(6) })
+}
+
+fn unfollow_event(user: Id) -> server::domain::user::UserEvent {
+    server::domain::user::UserEvent::Unfollowed(server::domain::user::Unfollowed {
+        user,
+        at: at(7),
+    })
+}
+
+fn user_ids(users: Vec<User>) -> Vec<Id> {
+    users.into_iter().map(|u| u.id).collect()
+}
+
+/// Follows are the followers' events, projected into the follow graph in
+/// the same append: listed both ways, newest user first, counted, undone
+/// by an unfollow, refused for a user that does not exist, gone with
+/// either user, and rebuilt from the events.
+async fn follows_are_projected_listed_counted_and_rebuilt(store: &Store) {
+    use server::store::FollowCounts;
+
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let cy = register(store, "cyd").await;
+    let dee = register(store, "dee").await;
+    append(
+        store,
+        ada.id,
+        1,
+        vec![follow_event(bob.id), follow_event(cy.id)],
+    )
+    .await
+    .unwrap();
+    append(store, bob.id, 1, vec![follow_event(cy.id)])
+        .await
+        .unwrap();
+    append(store, dee.id, 1, vec![follow_event(cy.id)])
+        .await
+        .unwrap();
+    assert!(store.follows.follows(ada.id, bob.id).await.unwrap());
+    assert!(
+        !store.follows.follows(bob.id, ada.id).await.unwrap(),
+        "one way"
+    );
+    assert_eq!(
+        user_ids(store.follows.following(ada.id, page(10)).await.unwrap()),
+        [cy.id, bob.id]
+    );
+    assert_eq!(
+        user_ids(store.follows.followers(cy.id, page(10)).await.unwrap()),
+        [dee.id, bob.id, ada.id]
+    );
+    assert_eq!(
+        user_ids(
+            store
+                .follows
+                .followers(cy.id, older_than(dee.id, 1))
+                .await
+                .unwrap()
+        ),
+        [bob.id],
+        "paged by user id"
+    );
+    assert_eq!(
+        store.follows.follow_counts(cy.id).await.unwrap(),
+        FollowCounts {
+            following: 0,
+            followers: 3
+        }
+    );
+
+    // A follow of nobody writes nothing, not even the event.
+    let ghost = Id::generate();
+    assert!(matches!(
+        append(store, bob.id, 2, vec![follow_event(ghost)]).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.users.history(bob.id).await.unwrap().len(), 2);
+
+    append(store, ada.id, 3, vec![unfollow_event(bob.id)])
+        .await
+        .unwrap();
+    assert!(!store.follows.follows(ada.id, bob.id).await.unwrap());
+    // Dee's deletion takes her follow with her.
+    append(store, dee.id, 2, vec![deleted()]).await.unwrap();
+    let expected = FollowCounts {
+        following: 0,
+        followers: 2,
+    };
+    assert_eq!(store.follows.follow_counts(cy.id).await.unwrap(), expected);
+
+    store.users.rebuild().await.unwrap();
+    assert_eq!(store.follows.follow_counts(cy.id).await.unwrap(), expected);
+    assert_eq!(
+        user_ids(store.follows.following(ada.id, page(10)).await.unwrap()),
+        [cy.id]
+    );
+    assert!(!store.follows.follows(ada.id, bob.id).await.unwrap());
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         $(
@@ -739,5 +840,6 @@ mod run {
         first_run_creates_the_original_api_releases_once,
         rebuilding_gives_back_exactly_the_live_users,
         the_outbox_holds_every_committed_change_in_order_until_published,
+        follows_are_projected_listed_counted_and_rebuilt,
     );
 }

@@ -99,6 +99,23 @@ pub struct EventDoc {
     pub outbox: Option<bool>,
 }
 
+/// One follow (`follows`): `_id` is `"<follower>:<followee>"`, so a follow
+/// exists at most once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FollowDoc {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub follower_id: i64,
+    pub followee_id: i64,
+    pub at: i64,
+}
+
+impl FollowDoc {
+    pub fn key(follower: i64, followee: i64) -> String {
+        format!("{follower}:{followee}")
+    }
+}
+
 /// A tweet posted or deleted (`tweet_events`), waiting for the relay while
 /// `outbox` is present.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -10,7 +10,10 @@ use mongodb::{
     Collection, IndexModel,
 };
 
-use super::{docs::UserDoc, MongoStore};
+use super::{
+    docs::{FollowDoc, UserDoc},
+    MongoStore,
+};
 use crate::store::StoreResult;
 
 fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
@@ -41,6 +44,28 @@ pub async fn ensure_user_indexes(
         .map(drop)
 }
 
+/// A user's follows and followers, newest user first.
+pub async fn ensure_follow_indexes(
+    store: &MongoStore,
+    follows: &Collection<FollowDoc>,
+) -> StoreResult<()> {
+    store
+        .within(follows.create_indexes([
+            index(
+                doc! { "follower_id": 1, "followee_id": -1 },
+                "following",
+                false,
+            ),
+            index(
+                doc! { "followee_id": 1, "follower_id": -1 },
+                "followers",
+                false,
+            ),
+        ]))
+        .await
+        .map(drop)
+}
+
 pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
     ensure_user_indexes(store, &store.users).await?;
     store
@@ -65,6 +90,7 @@ pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
             false,
         )]))
         .await?;
+    ensure_follow_indexes(store, &store.follows).await?;
     store
         .within(store.tweets.create_indexes([index(
             doc! { "author_id": 1, "_id": -1 },

@@ -12,6 +12,7 @@
 
 mod docs;
 mod errors;
+mod follows;
 mod indexes;
 mod outbox;
 mod releases;
@@ -28,7 +29,7 @@ use mongodb::{
     Client, Collection, Database,
 };
 
-use self::docs::{EventDoc, ReleaseDoc, SessionDoc, TweetDoc, TweetEventDoc, UserDoc};
+use self::docs::{EventDoc, FollowDoc, ReleaseDoc, SessionDoc, TweetDoc, TweetEventDoc, UserDoc};
 use super::{Health, StoreError, StoreResult};
 
 /// Where and how to connect.
@@ -60,6 +61,7 @@ pub struct MongoStore {
     tweets: Collection<TweetDoc>,
     events: Collection<EventDoc>,
     tweet_events: Collection<TweetEventDoc>,
+    follows: Collection<FollowDoc>,
     sessions: Collection<SessionDoc>,
     releases: Collection<ReleaseDoc>,
     timeout: Duration,
@@ -106,6 +108,7 @@ impl MongoStore {
             tweets: db.collection("tweets"),
             events: db.collection("events"),
             tweet_events: db.collection("tweet_events"),
+            follows: db.collection("follows"),
             sessions: db.collection("sessions"),
             releases: db.collection("apirelease"),
             db,

@@ -14,7 +14,7 @@ use mongodb::{
 };
 
 use super::{
-    docs::{EventDoc, SessionDoc, UserDoc},
+    docs::{EventDoc, FollowDoc, SessionDoc, UserDoc},
     durable_writes, indexes, page_filter, MongoStore,
 };
 use crate::{
@@ -193,6 +193,11 @@ impl MongoStore {
                     .upsert(true)
                     .session(&mut *session)
                     .await?;
+                for (event, stored) in append.events.iter().zip(events) {
+                    if let Some(change) = user::follow_change(event) {
+                        self.project_follow(session, id, change, stored.id).await?;
+                    }
+                }
                 if before.as_ref().map(|b| b.credentials) != Some(after.credentials) {
                     self.sessions
                         .delete_many(doc! {
@@ -214,6 +219,10 @@ impl MongoStore {
                     .await?;
                 self.sessions
                     .delete_many(doc! { "user_id": id })
+                    .session(&mut *session)
+                    .await?;
+                self.follows
+                    .delete_many(doc! { "$or": [{ "follower_id": id }, { "followee_id": id }] })
                     .session(&mut *session)
                     .await?;
             }
@@ -266,14 +275,46 @@ impl MongoStore {
 /// the read model (not from the log), so run it with the server stopped.
 async fn rebuild(store: &MongoStore) -> StoreResult<RebuildReport> {
     let mut live: HashMap<i64, Option<User>> = HashMap::new();
+    // Who follows whom after each follower's changes in order; kept once
+    // every user is known (a stream may follow a user registered after it).
+    let mut follows: HashMap<(i64, i64), i64> = HashMap::new();
     let mut events = 0u64;
     // A whole-log scan: no deadline of its own, it takes what it takes.
     let mut cursor = store.events.find(doc! {}).sort(doc! { "_id": 1 }).await?;
     while let Some(doc) = cursor.try_next().await? {
         let recorded = RecordedEvent::try_from(doc)?;
         events += 1;
-        let state = live.entry(recorded.stream_id.as_i64()).or_default();
+        let follower = recorded.stream_id.as_i64();
+        let state = live.entry(follower).or_default();
         *state = user::apply(state.take(), &recorded.event, recorded.version);
+        match user::follow_change(&recorded.event) {
+            Some(user::FollowChange::Follow { user, at }) => {
+                follows
+                    .entry((follower, user.as_i64()))
+                    .or_insert(at.millis());
+            }
+            Some(user::FollowChange::Unfollow { user }) => {
+                follows.remove(&(follower, user.as_i64()));
+            }
+            None => {}
+        }
+    }
+    let live_id = |id: &i64| live.get(id).is_some_and(Option::is_some);
+    let follow_docs: Vec<FollowDoc> = follows
+        .into_iter()
+        .filter(|((follower, followee), _)| live_id(follower) && live_id(followee))
+        .map(|((follower_id, followee_id), at)| FollowDoc {
+            id: FollowDoc::key(follower_id, followee_id),
+            follower_id,
+            followee_id,
+            at,
+        })
+        .collect();
+    let fresh_follows = store.db.collection::<FollowDoc>("follows_rebuild");
+    fresh_follows.drop().await?;
+    indexes::ensure_follow_indexes(store, &fresh_follows).await?;
+    for chunk in follow_docs.chunks(1_000) {
+        fresh_follows.insert_many(chunk).await?;
     }
     let fresh = store.db.collection::<UserDoc>("users_rebuild");
     fresh.drop().await?;
@@ -297,6 +338,16 @@ async fn rebuild(store: &MongoStore) -> StoreResult<RebuildReport> {
         .run_command(doc! {
             "renameCollection": format!("{name}.users_rebuild"),
             "to": format!("{name}.users"),
+            "dropTarget": true,
+        })
+        .await?;
+    // Made by its indexes even when empty, so the rename always applies.
+    store
+        .client
+        .database("admin")
+        .run_command(doc! {
+            "renameCollection": format!("{name}.follows_rebuild"),
+            "to": format!("{name}.follows"),
             "dropTarget": true,
         })
         .await?;

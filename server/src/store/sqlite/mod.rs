@@ -4,6 +4,7 @@
 //! connections; all database work runs off the async runtime.
 
 mod errors;
+mod follows;
 mod outbox;
 mod readers;
 mod releases;

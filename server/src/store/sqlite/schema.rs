@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0002_versions_and_sessions.sql"),
     include_str!("../../../migrations/sqlite/0003_session_last_seen.sql"),
     include_str!("../../../migrations/sqlite/0004_outbox.sql"),
+    include_str!("../../../migrations/sqlite/0005_follows.sql"),
 ];
 
 /// How long a connection waits for a lock before the store reports itself

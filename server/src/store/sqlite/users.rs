@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{rows, SqliteStore};
+use super::{follows, rows, SqliteStore};
 use crate::{
     domain::{user, Email, Id, User, Username, Version},
     store::{
@@ -125,6 +125,9 @@ fn write(conn: &Connection, append: Append) -> StoreResult<Option<User>> {
         (_, Some(after)) => {
             refuse_taken(conn, after)?;
             rows::upsert_user(conn, "users", after)?;
+            for change in events.iter().filter_map(user::follow_change) {
+                follows::project(conn, user_id, change)?;
+            }
             if before.as_ref().map(|b| b.credentials) != Some(after.credentials) {
                 conn.prepare_cached(
                     "DELETE FROM sessions WHERE user_id = ?1 AND credentials <> ?2",
@@ -185,6 +188,9 @@ fn refuse_taken(conn: &Connection, user: &User) -> StoreResult<()> {
 /// model consistent.
 fn rebuild(conn: &Connection) -> StoreResult<RebuildReport> {
     let mut live: HashMap<Id, Option<User>> = HashMap::new();
+    // Each follower's follow changes in order, applied once every user is
+    // back (a stream may follow a user registered after it).
+    let mut follow_changes: Vec<(Id, user::FollowChange)> = Vec::new();
     let mut events = 0u64;
     {
         let sql = format!(
@@ -198,6 +204,9 @@ fn rebuild(conn: &Connection) -> StoreResult<RebuildReport> {
             events += 1;
             let state = live.entry(recorded.stream_id).or_default();
             *state = user::apply(state.take(), &recorded.event, recorded.version);
+            if let Some(change) = user::follow_change(&recorded.event) {
+                follow_changes.push((recorded.stream_id, change));
+            }
         }
     }
     let live: HashMap<Id, User> = live
@@ -220,6 +229,16 @@ fn rebuild(conn: &Connection) -> StoreResult<RebuildReport> {
     }
     for user in live.values() {
         rows::upsert_user(conn, "users", user)?;
+    }
+    conn.execute("DELETE FROM follows", [])?;
+    for (follower, change) in follow_changes {
+        // Follows of and by users deleted since are gone, as when live.
+        let user = match change {
+            user::FollowChange::Follow { user, .. } | user::FollowChange::Unfollow { user } => user,
+        };
+        if live.contains_key(&follower) && live.contains_key(&user) {
+            follows::project(conn, follower, change)?;
+        }
     }
     conn.execute_batch(
         "CREATE UNIQUE INDEX main.users_username_key ON users (username_key);

@@ -1,0 +1,163 @@
+//! The follow graph on MongoDB: the `follows` collection, written by the
+//! users' append transactions (and rebuilds) through [`project`], read
+//! here.
+
+use async_trait::async_trait;
+use futures::TryStreamExt;
+use mongodb::{
+    bson::{doc, Document},
+    error::Error as DriverError,
+    ClientSession,
+};
+
+use super::{
+    docs::{FollowDoc, UserDoc},
+    MongoStore,
+};
+use crate::{
+    domain::{user::FollowChange, Id, User},
+    store::{FollowCounts, FollowStore, Page, StoreError, StoreResult},
+};
+
+impl MongoStore {
+    /// Applies one change of `follower`'s inside the append's transaction.
+    /// A follow writes the followee's row too (the event's id, in a field
+    /// of its own): that checks the followee exists, and makes a concurrent
+    /// deletion of them conflict with this transaction instead of leaving
+    /// a follow of nobody.
+    pub(super) async fn project_follow(
+        &self,
+        session: &mut ClientSession,
+        follower: i64,
+        change: FollowChange,
+        event_id: i64,
+    ) -> mongodb::error::Result<()> {
+        match change {
+            FollowChange::Follow { user, at } => {
+                let followee = user.as_i64();
+                let touched = self
+                    .users
+                    .update_one(
+                        doc! { "_id": followee },
+                        doc! { "$set": { "followed": event_id } },
+                    )
+                    .session(&mut *session)
+                    .await?;
+                if touched.matched_count == 0 {
+                    return Err(DriverError::custom(StoreError::NotFound));
+                }
+                let key = FollowDoc::key(follower, followee);
+                self.follows
+                    .update_one(
+                        doc! { "_id": &key },
+                        doc! { "$setOnInsert": {
+                            "follower_id": follower, "followee_id": followee, "at": at.millis(),
+                        } },
+                    )
+                    .upsert(true)
+                    .session(&mut *session)
+                    .await?;
+            }
+            FollowChange::Unfollow { user } => {
+                self.follows
+                    .delete_one(doc! { "_id": FollowDoc::key(follower, user.as_i64()) })
+                    .session(&mut *session)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The users on the `other` side of `user`'s follows on the `own` side.
+    async fn related(
+        &self,
+        own: &str,
+        other: &str,
+        user: Id,
+        page: Page,
+    ) -> StoreResult<Vec<User>> {
+        let mut range = Document::new();
+        if let Some(max) = page.max_id {
+            range.insert("$lt", max.as_i64());
+        }
+        if let Some(since) = page.since_id {
+            range.insert("$gt", since.as_i64());
+        }
+        let mut filter = doc! { own: user.as_i64() };
+        if !range.is_empty() {
+            filter.insert(other, range);
+        }
+        let follows: Vec<FollowDoc> = self
+            .within(async {
+                self.follows
+                    .find(filter)
+                    .sort(doc! { other: -1 })
+                    .limit(i64::from(page.limit.get()))
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        let ids: Vec<i64> = follows
+            .iter()
+            .map(|f| {
+                if own == "follower_id" {
+                    f.followee_id
+                } else {
+                    f.follower_id
+                }
+            })
+            .collect();
+        let users: Vec<UserDoc> = self
+            .within(async {
+                self.users
+                    .find(doc! { "_id": { "$in": &ids } })
+                    .sort(doc! { "_id": -1 })
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        Ok(users.into_iter().map(User::from).collect())
+    }
+}
+
+#[async_trait]
+impl FollowStore for MongoStore {
+    async fn follows(&self, follower: Id, user: Id) -> StoreResult<bool> {
+        let key = FollowDoc::key(follower.as_i64(), user.as_i64());
+        let found = self
+            .within(
+                self.follows
+                    .find_one(doc! { "_id": key })
+                    .max_time(self.timeout),
+            )
+            .await?;
+        Ok(found.is_some())
+    }
+
+    async fn following(&self, follower: Id, page: Page) -> StoreResult<Vec<User>> {
+        self.related("follower_id", "followee_id", follower, page)
+            .await
+    }
+
+    async fn followers(&self, user: Id, page: Page) -> StoreResult<Vec<User>> {
+        self.related("followee_id", "follower_id", user, page).await
+    }
+
+    async fn follow_counts(&self, user: Id) -> StoreResult<FollowCounts> {
+        let id = user.as_i64();
+        let following = self
+            .within(self.follows.count_documents(doc! { "follower_id": id }))
+            .await?;
+        let followers = self
+            .within(self.follows.count_documents(doc! { "followee_id": id }))
+            .await?;
+        Ok(FollowCounts {
+            following,
+            followers,
+        })
+    }
+}

@@ -1,0 +1,98 @@
+//! The follow graph on SQLite: the `follows` table, written by the users'
+//! appends (and rebuilds) through [`project`], read here.
+
+use async_trait::async_trait;
+use rusqlite::{params, Connection};
+
+use super::{rows, SqliteStore};
+use crate::{
+    domain::{user::FollowChange, Id, User},
+    store::{FollowCounts, FollowStore, Page, StoreResult},
+};
+
+/// Applies one change of `follower`'s to the table, in the caller's
+/// transaction. Following a user that does not exist fails on the foreign
+/// key (`NotFound`); following twice keeps the first follow.
+pub fn project(conn: &Connection, follower: Id, change: FollowChange) -> StoreResult<()> {
+    match change {
+        FollowChange::Follow { user, at } => conn
+            .prepare_cached(
+                "INSERT INTO follows (follower_id, followee_id, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![follower.as_i64(), user.as_i64(), at.millis()])?,
+        FollowChange::Unfollow { user } => conn
+            .prepare_cached("DELETE FROM follows WHERE follower_id = ?1 AND followee_id = ?2")?
+            .execute(params![follower.as_i64(), user.as_i64()])?,
+    };
+    Ok(())
+}
+
+#[async_trait]
+impl FollowStore for SqliteStore {
+    async fn follows(&self, follower: Id, user: Id) -> StoreResult<bool> {
+        self.readers
+            .read(move |conn| {
+                Ok(conn
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM follows
+                         WHERE follower_id = ?1 AND followee_id = ?2)",
+                    )?
+                    .query_row([follower.as_i64(), user.as_i64()], |row| row.get(0))?)
+            })
+            .await
+    }
+
+    async fn following(&self, follower: Id, page: Page) -> StoreResult<Vec<User>> {
+        self.related("follower_id", "followee_id", follower, page)
+            .await
+    }
+
+    async fn followers(&self, user: Id, page: Page) -> StoreResult<Vec<User>> {
+        self.related("followee_id", "follower_id", user, page).await
+    }
+
+    async fn follow_counts(&self, user: Id) -> StoreResult<FollowCounts> {
+        self.readers
+            .read(move |conn| {
+                let count = |sql: &str| -> StoreResult<u64> {
+                    let n: i64 = conn
+                        .prepare_cached(sql)?
+                        .query_row([user.as_i64()], |row| row.get(0))?;
+                    Ok(n as u64)
+                };
+                Ok(FollowCounts {
+                    following: count("SELECT count(*) FROM follows WHERE follower_id = ?1")?,
+                    followers: count("SELECT count(*) FROM follows WHERE followee_id = ?1")?,
+                })
+            })
+            .await
+    }
+}
+
+impl SqliteStore {
+    /// The users on the `other` side of `user`'s rows on the `own` side.
+    async fn related(
+        &self,
+        own: &'static str,
+        other: &'static str,
+        user: Id,
+        page: Page,
+    ) -> StoreResult<Vec<User>> {
+        let (max, since, limit) = rows::page_bounds(&page);
+        self.readers
+            .read(move |conn| {
+                let sql = format!(
+                    "SELECT {} FROM follows JOIN users ON users.id = follows.{other}
+                     WHERE follows.{own} = ?1 AND follows.{other} < ?2 AND follows.{other} > ?3
+                     ORDER BY follows.{other} DESC LIMIT ?4",
+                    rows::USER_COLUMNS
+                );
+                Ok(conn
+                    .prepare_cached(&sql)?
+                    .query_map(params![user.as_i64(), max, since, limit], rows::user)?
+                    .collect::<Result<_, _>>()?)
+            })
+            .await
+    }
+}
