@@ -132,6 +132,7 @@ fn ann() -> UserDto {
         name: "Ann".into(),
         created_at: "2026-11-26T19:00:00Z".into(),
         email: None,
+        follows: None,
     }
 }
 

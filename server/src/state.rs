@@ -9,7 +9,7 @@ use leptos::prelude::LeptosOptions;
 use crate::{
     config::Config,
     passwords::PasswordHasher,
-    services::{limits::Limits, Accounts, NewestTweets, Sessions, Tweets},
+    services::{limits::Limits, Accounts, NewestTweets, Sessions, Social, Tweets},
     store::Store,
 };
 
@@ -27,6 +27,7 @@ pub struct Shared {
     pub accounts: Accounts,
     pub sessions: Sessions,
     pub tweets: Tweets,
+    pub social: Social,
     /// For what no service owns: readiness, the release records.
     pub store: Store,
 }
@@ -49,6 +50,7 @@ impl AppState {
                 newest.clone(),
             ),
             tweets: Tweets::new(store.clone(), newest, limits.clone()),
+            social: Social::new(store.clone()),
             sessions,
             store,
         }))
@@ -80,5 +82,6 @@ parts!(
     accounts: Accounts,
     sessions: Sessions,
     tweets: Tweets,
+    social: Social,
     store: Store,
 );

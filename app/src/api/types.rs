@@ -19,6 +19,17 @@ pub struct UserDto {
     pub created_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// How many this user follows and is followed by: on a user's own
+    /// `GET /api/v1/users/{id}`, not in lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follows: Option<FollowCounts>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FollowCounts {
+    pub following: u64,
+    pub followers: u64,
 }
 
 /// `GET /api/v1/users`, newest first.

@@ -141,6 +141,7 @@ mod tests {
             name: "Ann".into(),
             created_at: "2026-11-26T19:00:00Z".into(),
             email: Some("ann@example.com".into()),
+            follows: None,
         }
     }
 

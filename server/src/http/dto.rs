@@ -15,6 +15,7 @@ pub fn user(user: &User, is_self: bool) -> UserDto {
         name: user.name.to_string(),
         created_at: user.created_at.to_rfc3339(),
         email: is_self.then(|| user.email.to_string()),
+        follows: None,
     }
 }
 

@@ -5,6 +5,7 @@ mod auth;
 pub(crate) mod cookies;
 pub(crate) mod dto;
 pub(crate) mod extract;
+mod follows;
 mod health;
 mod info;
 pub(crate) mod middleware;
@@ -34,6 +35,7 @@ fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(info::router())
         .merge(users::router())
+        .merge(follows::router())
         .merge(tweets::router())
         .merge(auth::router())
 }

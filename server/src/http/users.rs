@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use app::api::{DeleteUser, ErrorBody, SignUp, UpdateUser, UserDto, UserList};
+use app::api::{DeleteUser, ErrorBody, FollowCounts, SignUp, UpdateUser, UserDto, UserList};
 use axum::{
     extract::{Path, State},
     http::{header, HeaderValue, StatusCode},
@@ -22,7 +22,7 @@ use crate::{
     config::Config,
     domain::Id,
     error::Result,
-    services::{Accounts, Named},
+    services::{Accounts, Named, Social},
     AppState,
 };
 
@@ -100,15 +100,21 @@ async fn sign_up(
     ))]
 async fn show(
     State(accounts): State<Accounts>,
+    State(social): State<Social>,
     MaybeUser(me): MaybeUser,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse> {
     let user = accounts.get(parse_id(&id)?).await?;
     let is_self = me.is_some_and(|me| me.user.id == user.id);
-    Ok((
-        [(header::ETAG, dto::etag(&user))],
-        Json(dto::user(&user, is_self)),
-    ))
+    let counts = social.counts(user.id).await?;
+    let shown = UserDto {
+        follows: Some(FollowCounts {
+            following: counts.following,
+            followers: counts.followers,
+        }),
+        ..dto::user(&user, is_self)
+    };
+    Ok(([(header::ETAG, dto::etag(&user))], Json(shown)))
 }
 
 /// Change your name, email and/or password (the last needs

@@ -7,8 +7,10 @@
 pub mod accounts;
 pub mod limits;
 pub mod sessions;
+pub mod social;
 pub mod tweets;
 
 pub use accounts::{Accounts, Named};
 pub use sessions::{SessionToken, Sessions, SignedIn};
+pub use social::Social;
 pub use tweets::{NewestTweets, Tweets};

@@ -699,13 +699,16 @@ async fn no_user_response_reveals_a_password(backend: Backend) {
     let path = format!("/api/v1/users/{id}");
     let own = ["created_at", "email", "id", "name", "username"];
     let public = ["created_at", "id", "name", "username"];
+    // A user's own page also says how many they follow and are followed by.
+    let own_profile = ["created_at", "email", "follows", "id", "name", "username"];
+    let public_profile = ["created_at", "follows", "id", "name", "username"];
     let login = json!({"username": "alice", "password": PASSWORD});
     let mut responses = vec![
         (signed_up, &own[..]),
         (alice.post("/api/v1/auth/login", login).await, &own[..]),
         (alice.get("/api/v1/auth/me").await, &own[..]),
-        (alice.get(&path).await, &own[..]),
-        (api.client().get(&path).await, &public[..]),
+        (alice.get(&path).await, &own_profile[..]),
+        (api.client().get(&path).await, &public_profile[..]),
         (
             alice
                 .put(

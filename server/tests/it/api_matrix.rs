@@ -33,6 +33,11 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/users/{id}", Anyone),
     ("PUT", "/api/v1/users/{id}", Owner),
     ("DELETE", "/api/v1/users/{id}", Owner),
+    ("GET", "/api/v1/users/{id}/following", Anyone),
+    ("GET", "/api/v1/users/{id}/followers", Anyone),
+    // Whom Alice follows is Alice's to change.
+    ("PUT", "/api/v1/users/{id}/following/{target}", Owner),
+    ("DELETE", "/api/v1/users/{id}/following/{target}", Owner),
     ("GET", "/api/v2/tweets", Anyone),
     ("POST", "/api/v2/tweets", LoggedIn),
     ("GET", "/api/v2/tweets/{id}", Anyone),
@@ -79,6 +84,7 @@ async fn world(backend: Backend) -> Option<World> {
 fn request_for(world: &World, method: &str, path: &str) -> (Method, String, Option<Value>) {
     let concrete = path
         .replace("/users/{id}", &format!("/users/{}", world.alice_id))
+        .replace("{target}", &world.alice_id)
         .replace("/tweets/{id}", &format!("/tweets/{}", world.tweet_id));
     let body = match (method, path) {
         ("POST", "/api/v1/users") => Some(crate::helpers::sign_up("mallory")),

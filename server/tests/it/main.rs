@@ -12,6 +12,7 @@ mod helpers;
 mod accounts;
 mod api_bad_input;
 mod api_endpoints;
+mod api_follows;
 mod api_matrix;
 mod api_security;
 mod api_sessions;

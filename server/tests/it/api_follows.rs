@@ -1,0 +1,170 @@
+//! Following through the API: as yourself only, idempotent both ways, not
+//! yourself nor nobody, listed both ways with cursors, counted on the
+//! profile, and an event on the follower's stream.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{Backend, Client, TestApp};
+
+crate::on_both_stores!(
+    following_and_unfollowing_show_in_both_lists_and_the_counts,
+    a_follow_is_yours_to_make_of_someone_who_exists_and_not_yourself,
+    follow_lists_page_with_a_link_and_lose_deleted_users,
+);
+
+fn id(user: &Value) -> String {
+    user["id"].as_str().unwrap().to_owned()
+}
+
+fn usernames(list: &Value) -> Vec<String> {
+    list["user_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn follow(client: &mut Client, me: &str, target: &str) -> u16 {
+    client
+        .put(&format!("/api/v1/users/{me}/following/{target}"), json!({}))
+        .await
+        .status
+}
+
+async fn following_and_unfollowing_show_in_both_lists_and_the_counts(backend: Backend) {
+    let app = crate::spawn!(backend);
+    let (mut ada, ada_json) = app.user("ada").await;
+    let (_, bob_json) = app.user("bob").await;
+    let (ada_id, bob_id) = (id(&ada_json), id(&bob_json));
+    assert_eq!(follow(&mut ada, &ada_id, &bob_id).await, 204);
+    assert_eq!(
+        follow(&mut ada, &ada_id, &bob_id).await,
+        204,
+        "again: no change"
+    );
+
+    let mut anyone = app.client();
+    let following = anyone
+        .get(&format!("/api/v1/users/{ada_id}/following"))
+        .await;
+    following.assert_status(200);
+    assert_eq!(usernames(&following.json()), ["bob"]);
+    let followers = anyone
+        .get(&format!("/api/v1/users/{bob_id}/followers"))
+        .await;
+    assert_eq!(usernames(&followers.json()), ["ada"]);
+    let bob = anyone.get(&format!("/api/v1/users/{bob_id}")).await.json();
+    assert_eq!(bob["follows"], json!({"following": 0, "followers": 1}));
+    let ada_shown = anyone.get(&format!("/api/v1/users/{ada_id}")).await.json();
+    assert_eq!(
+        ada_shown["follows"],
+        json!({"following": 1, "followers": 0})
+    );
+
+    let path = format!("/api/v1/users/{ada_id}/following/{bob_id}");
+    ada.delete(&path).await.assert_status(204);
+    ada.delete(&path).await.assert_status(204);
+    let following = anyone
+        .get(&format!("/api/v1/users/{ada_id}/following"))
+        .await;
+    assert!(usernames(&following.json()).is_empty());
+
+    // One follow and one unfollow on Ada's stream: the repeats decided
+    // nothing.
+    let history = app
+        .store
+        .users
+        .history(ada_id.parse().unwrap())
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = history.iter().map(|e| e.event.kind()).collect();
+    assert_eq!(kinds, ["user_registered", "followed", "unfollowed"]);
+    app.stop().await;
+}
+
+async fn a_follow_is_yours_to_make_of_someone_who_exists_and_not_yourself(backend: Backend) {
+    let app = crate::spawn!(backend);
+    let (mut ada, ada_json) = app.user("ada").await;
+    let (_, bob_json) = app.user("bob").await;
+    let (ada_id, bob_id) = (id(&ada_json), id(&bob_json));
+    ada.put(
+        &format!("/api/v1/users/{ada_id}/following/{ada_id}"),
+        json!({}),
+    )
+    .await
+    .assert_error(422, "validation_failed");
+    ada.put(
+        &format!("/api/v1/users/{ada_id}/following/1234567"),
+        json!({}),
+    )
+    .await
+    .assert_error(404, "not_found");
+    // Making Bob follow someone is Bob's business.
+    ada.put(
+        &format!("/api/v1/users/{bob_id}/following/{ada_id}"),
+        json!({}),
+    )
+    .await
+    .assert_error(403, "forbidden");
+    app.client()
+        .put(
+            &format!("/api/v1/users/{ada_id}/following/{bob_id}"),
+            json!({}),
+        )
+        .await
+        .assert_error(401, "unauthorized");
+    app.client()
+        .get("/api/v1/users/1234567/followers")
+        .await
+        .assert_error(404, "not_found");
+    let ada_shown = app
+        .client()
+        .get(&format!("/api/v1/users/{ada_id}"))
+        .await
+        .json();
+    assert_eq!(
+        ada_shown["follows"],
+        json!({"following": 0, "followers": 0})
+    );
+    app.stop().await;
+}
+
+async fn follow_lists_page_with_a_link_and_lose_deleted_users(backend: Backend) {
+    let app: TestApp = crate::spawn!(backend);
+    let (mut ada, ada_json) = app.user("ada").await;
+    let ada_id = id(&ada_json);
+    let mut others = Vec::new();
+    for name in ["bob", "cyd", "dee"] {
+        let (client, user) = app.user(name).await;
+        assert_eq!(follow(&mut ada, &ada_id, &id(&user)).await, 204);
+        others.push((client, id(&user)));
+    }
+    let mut anyone = app.client();
+    let first = anyone
+        .get(&format!("/api/v1/users/{ada_id}/following?limit=2"))
+        .await;
+    assert_eq!(
+        usernames(&first.json()),
+        ["dee", "cyd"],
+        "newest user first"
+    );
+    let link = first.header("link").expect("a next link").to_owned();
+    let next = link
+        .trim_start_matches('<')
+        .split('>')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(usernames(&anyone.get(&next).await.json()), ["bob"]);
+
+    let (mut dee, dee_id) = others.pop().unwrap();
+    dee.delete(&format!("/api/v1/users/{dee_id}"))
+        .await
+        .assert_status(204);
+    let following = anyone
+        .get(&format!("/api/v1/users/{ada_id}/following"))
+        .await;
+    assert_eq!(usernames(&following.json()), ["cyd", "bob"]);
+    app.stop().await;
+}
