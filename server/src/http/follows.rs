@@ -1,7 +1,7 @@
 //! `/api/v1/users/{id}/following` and `/followers`: whom a user follows and
 //! who follows them; following and unfollowing as yourself.
 
-use app::api::{ErrorBody, UserList};
+use app::api::{ErrorBody, TweetList, UserList};
 use axum::{
     extract::{Path, State},
     http::{header, StatusCode},
@@ -22,6 +22,36 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(follow, unfollow))
         .routes(routes!(following))
         .routes(routes!(followers))
+        .routes(routes!(home))
+}
+
+/// Your home timeline: your tweets and those of whom you follow, newest
+/// first.
+#[utoipa::path(get, path = "/api/v2/timelines/home", tag = "follows", params(PageQuery),
+    responses(
+        (status = 200, body = TweetList, description = "a page of tweets, newest first",
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there may be more"))),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+    ))]
+async fn home(
+    State(social): State<Social>,
+    AuthUser(me): AuthUser,
+    AppQuery(query): AppQuery<PageQuery>,
+) -> Result<impl IntoResponse> {
+    let page = query.page()?;
+    let found = social.home(&me.user, page).await?;
+    let link = next_link(
+        "/api/v2/timelines/home",
+        None,
+        &page,
+        found.len(),
+        found.last().map(|t| t.tweet.id),
+    );
+    let tweets_list = found.iter().map(dto::tweet).collect();
+    Ok((
+        link.map(|link| [(header::LINK, link)]),
+        Json(TweetList { tweets_list }),
+    ))
 }
 
 /// Follow the user `target`, as yourself (`id`). Following again is fine

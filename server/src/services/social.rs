@@ -9,7 +9,7 @@ use crate::{
         Id, Timestamp, User, UserCommand,
     },
     error::{Error, Result},
-    store::{Append, Conflict, FollowCounts, Page, Store, StoreError},
+    store::{Append, AuthoredTweet, Conflict, FollowCounts, Page, Store, StoreError},
 };
 
 /// A decision made from a row that another write moved on is made again
@@ -90,6 +90,11 @@ impl Social {
     pub async fn followers(&self, id: Id, page: Page) -> Result<Vec<User>> {
         self.exists(id).await?;
         Ok(self.store.follows.followers(id, page).await?)
+    }
+
+    /// `me`'s home timeline: their tweets and those of whom they follow.
+    pub async fn home(&self, me: &User, page: Page) -> Result<Vec<AuthoredTweet>> {
+        Ok(self.store.follows.home_timeline(me.id, page).await?)
     }
 
     pub async fn counts(&self, id: Id) -> Result<FollowCounts> {

@@ -103,6 +103,9 @@ pub trait FollowStore: Send + Sync {
     /// The users following `user`, by user id, newest first.
     async fn followers(&self, user: Id, page: Page) -> StoreResult<Vec<User>>;
     async fn follow_counts(&self, user: Id) -> StoreResult<FollowCounts>;
+    /// `user`'s home timeline: their tweets and those of whom they follow,
+    /// newest first.
+    async fn home_timeline(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>>;
 }
 
 #[async_trait]

@@ -10,6 +10,7 @@ crate::on_both_stores!(
     following_and_unfollowing_show_in_both_lists_and_the_counts,
     a_follow_is_yours_to_make_of_someone_who_exists_and_not_yourself,
     follow_lists_page_with_a_link_and_lose_deleted_users,
+    the_home_timeline_holds_your_tweets_and_those_of_whom_you_follow,
 );
 
 fn id(user: &Value) -> String {
@@ -166,5 +167,62 @@ async fn follow_lists_page_with_a_link_and_lose_deleted_users(backend: Backend) 
         .get(&format!("/api/v1/users/{ada_id}/following"))
         .await;
     assert_eq!(usernames(&following.json()), ["cyd", "bob"]);
+    app.stop().await;
+}
+
+fn bodies(list: &Value) -> Vec<String> {
+    list["tweets_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["body"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn the_home_timeline_holds_your_tweets_and_those_of_whom_you_follow(backend: Backend) {
+    let app = crate::spawn!(backend);
+    let (mut ada, ada_json) = app.user("ada").await;
+    let (mut bob, bob_json) = app.user("bob").await;
+    let (mut cyd, _) = app.user("cyd").await;
+    let (ada_id, bob_id) = (id(&ada_json), id(&bob_json));
+    async fn post(client: &mut Client, body: &str) {
+        client
+            .post("/api/v2/tweets", json!({"body": body}))
+            .await
+            .assert_status(201);
+    }
+    post(&mut bob, "bob 1").await;
+    post(&mut cyd, "cyd 1").await;
+    post(&mut ada, "ada 1").await;
+    post(&mut bob, "bob 2").await;
+    let home = ada.get("/api/v2/timelines/home").await;
+    home.assert_status(200);
+    assert_eq!(bodies(&home.json()), ["ada 1"], "follows nobody yet");
+
+    assert_eq!(follow(&mut ada, &ada_id, &bob_id).await, 204);
+    let home = ada.get("/api/v2/timelines/home").await.json();
+    assert_eq!(
+        bodies(&home),
+        ["bob 2", "ada 1", "bob 1"],
+        "newest first, no cyd"
+    );
+    let first = ada.get("/api/v2/timelines/home?limit=2").await;
+    let link = first.header("link").expect("a next link").to_owned();
+    let next = link
+        .trim_start_matches('<')
+        .split('>')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(bodies(&ada.get(&next).await.json()), ["bob 1"]);
+    // Bob's home is his own: Ada follows him, not he her.
+    assert_eq!(
+        bodies(&bob.get("/api/v2/timelines/home").await.json()),
+        ["bob 2", "bob 1"]
+    );
+    app.client()
+        .get("/api/v2/timelines/home")
+        .await
+        .assert_error(401, "unauthorized");
     app.stop().await;
 }

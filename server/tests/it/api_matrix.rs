@@ -41,6 +41,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/api/v2/tweets", Anyone),
     ("POST", "/api/v2/tweets", LoggedIn),
     ("GET", "/api/v2/tweets/{id}", Anyone),
+    // Whose home: the logged-in user's.
+    ("GET", "/api/v2/timelines/home", LoggedIn),
     ("DELETE", "/api/v2/tweets/{id}", Owner),
     ("POST", "/api/v1/auth/login", Anyone),
     // Logging out without a session is a harmless no-op (204).

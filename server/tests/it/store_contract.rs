@@ -803,6 +803,35 @@ async fn follows_are_projected_listed_counted_and_rebuilt(store: &Store) {
     assert!(!store.follows.follows(ada.id, bob.id).await.unwrap());
 }
 
+async fn the_home_timeline_is_yours_and_your_follows_newest_first(store: &Store) {
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let cyd = register(store, "cyd").await;
+    let mut posted = Vec::new();
+    for author in [&bob, &cyd, &ada, &bob] {
+        let tweet = new_tweet(author.id, "hi");
+        store.tweets.insert(&tweet).await.unwrap();
+        posted.push(tweet.id);
+    }
+    let home = |page| async move {
+        store
+            .follows
+            .home_timeline(ada.id, page)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| t.tweet.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(home(page(10)).await, [posted[2]]);
+    append(store, ada.id, 1, vec![follow_event(bob.id)])
+        .await
+        .unwrap();
+    assert_eq!(home(page(10)).await, [posted[3], posted[2], posted[0]]);
+    assert_eq!(home(older_than(posted[2], 10)).await, [posted[0]]);
+    assert_eq!(home(page(1)).await, [posted[3]]);
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         $(
@@ -841,5 +870,6 @@ mod run {
         rebuilding_gives_back_exactly_the_live_users,
         the_outbox_holds_every_committed_change_in_order_until_published,
         follows_are_projected_listed_counted_and_rebuilt,
+        the_home_timeline_is_yours_and_your_follows_newest_first,
     );
 }

@@ -11,12 +11,12 @@ use mongodb::{
 };
 
 use super::{
-    docs::{FollowDoc, UserDoc},
-    MongoStore,
+    docs::{FollowDoc, TweetDoc, UserDoc},
+    page_filter, MongoStore,
 };
 use crate::{
     domain::{user::FollowChange, Id, User},
-    store::{FollowCounts, FollowStore, Page, StoreError, StoreResult},
+    store::{AuthoredTweet, FollowCounts, FollowStore, Page, StoreError, StoreResult},
 };
 
 impl MongoStore {
@@ -159,5 +159,38 @@ impl FollowStore for MongoStore {
             following,
             followers,
         })
+    }
+
+    async fn home_timeline(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
+        let id = user.as_i64();
+        let follows: Vec<FollowDoc> = self
+            .within(async {
+                self.follows
+                    .find(doc! { "follower_id": id })
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        let authors: Vec<i64> = std::iter::once(id)
+            .chain(follows.iter().map(|f| f.followee_id))
+            .collect();
+        let docs: Vec<TweetDoc> = self
+            .within(async {
+                self.tweets
+                    .find(page_filter(
+                        doc! { "author_id": { "$in": &authors } },
+                        &page,
+                    ))
+                    .sort(doc! { "_id": -1 })
+                    .limit(i64::from(page.limit.get()))
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        self.with_authors(docs).await
     }
 }

@@ -155,7 +155,10 @@ impl MongoStore {
     }
 
     /// The tweets with their authors' usernames, looked up in one query.
-    async fn with_authors(&self, docs: Vec<TweetDoc>) -> StoreResult<Vec<AuthoredTweet>> {
+    pub(super) async fn with_authors(
+        &self,
+        docs: Vec<TweetDoc>,
+    ) -> StoreResult<Vec<AuthoredTweet>> {
         if docs.is_empty() {
             return Ok(Vec::new());
         }

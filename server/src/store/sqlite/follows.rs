@@ -7,7 +7,7 @@ use rusqlite::{params, Connection};
 use super::{rows, SqliteStore};
 use crate::{
     domain::{user::FollowChange, Id, User},
-    store::{FollowCounts, FollowStore, Page, StoreResult},
+    store::{AuthoredTweet, FollowCounts, FollowStore, Page, StoreResult},
 };
 
 /// Applies one change of `follower`'s to the table, in the caller's
@@ -65,6 +65,32 @@ impl FollowStore for SqliteStore {
                     following: count("SELECT count(*) FROM follows WHERE follower_id = ?1")?,
                     followers: count("SELECT count(*) FROM follows WHERE followee_id = ?1")?,
                 })
+            })
+            .await
+    }
+
+    /// The tweets stay the outer loop (newest first by rowid), each
+    /// checked against the follow set: a page costs the tweets scanned
+    /// until it is full, not the follow set's size.
+    async fn home_timeline(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
+        let (max, since, limit) = rows::page_bounds(&page);
+        self.readers
+            .read(move |conn| {
+                let sql = format!(
+                    "SELECT {} FROM tweets t CROSS JOIN users u ON u.id = t.author_id
+                     WHERE (t.author_id = ?4 OR t.author_id IN
+                            (SELECT followee_id FROM follows WHERE follower_id = ?4))
+                       AND t.id < ?1 AND t.id > ?2
+                     ORDER BY t.id DESC LIMIT ?3",
+                    rows::AUTHORED_TWEET
+                );
+                Ok(conn
+                    .prepare_cached(&sql)?
+                    .query_map(
+                        params![max, since, limit, user.as_i64()],
+                        rows::authored_tweet,
+                    )?
+                    .collect::<Result<_, _>>()?)
             })
             .await
     }
