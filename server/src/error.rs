@@ -233,6 +233,7 @@ impl From<StoreError> for Error {
             StoreError::Conflict(Conflict::UsernameTaken) => Self::taken("username"),
             StoreError::Conflict(Conflict::EmailTaken) => Self::taken("email"),
             StoreError::Conflict(Conflict::StaleVersion) => Self::PreconditionFailed,
+            StoreError::Conflict(Conflict::Blocked) => Self::Forbidden("this user has blocked you"),
             StoreError::NotFound => Self::NotFound,
             StoreError::Unavailable(cause) => Self::Unavailable(cause),
             error @ StoreError::Misconfigured(_) => Self::Unavailable(error.into()),
@@ -248,10 +249,11 @@ impl From<DomainError> for Error {
         match error {
             DomainError::NotFound => Self::NotFound,
             DomainError::AlreadyRegistered => Self::internal(error),
-            DomainError::FollowSelf => Self::Validation {
+            DomainError::Yourself => Self::Validation {
                 message: error.to_string(),
                 details: Details::new(),
             },
+            DomainError::BlockedByThem => Self::Forbidden("this user has blocked you"),
         }
     }
 }

@@ -25,6 +25,16 @@ pub struct UserDto {
     pub follows: Option<FollowCounts>,
 }
 
+/// How the logged-in user and another stand (`GET
+/// /api/v1/users/{id}/relationships/{target}`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Relationship {
+    pub following: bool,
+    pub followed_by: bool,
+    pub blocking: bool,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FollowCounts {

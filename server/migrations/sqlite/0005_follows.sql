@@ -8,3 +8,12 @@ CREATE TABLE follows (
     PRIMARY KEY (follower_id, followee_id)
 ) WITHOUT ROWID;
 CREATE INDEX follows_by_followee ON follows (followee_id, follower_id);
+
+-- Who blocks whom, projected from the blockers' `blocked` and `unblocked`
+-- events the same way.
+CREATE TABLE blocks (
+    blocker_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    blocked_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    at              INTEGER NOT NULL,
+    PRIMARY KEY (blocker_id, blocked_id)
+) WITHOUT ROWID;

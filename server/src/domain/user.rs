@@ -80,10 +80,21 @@ pub enum UserCommand {
     Follow {
         follow: Followed,
         already: bool,
+        /// Whether the user to follow has blocked the follower.
+        blocked: bool,
     },
     Unfollow {
         unfollow: Unfollowed,
         following: bool,
+    },
+    /// Block `Blocked::user`; `already` as for a follow.
+    Block {
+        block: Blocked,
+        already: bool,
+    },
+    Unblock {
+        unblock: Unblocked,
+        blocking: bool,
     },
 }
 
@@ -96,6 +107,8 @@ pub enum UserEvent {
     UserDeleted(UserDeleted),
     Followed(Followed),
     Unfollowed(Unfollowed),
+    Blocked(Blocked),
+    Unblocked(Unblocked),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +160,20 @@ pub struct Unfollowed {
     pub at: Timestamp,
 }
 
+/// On the blocker's stream: `user` may no longer follow them, and neither
+/// follows the other any more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocked {
+    pub user: Id,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unblocked {
+    pub user: Id,
+    pub at: Timestamp,
+}
+
 impl UserEvent {
     /// The stable name stored and published with the event.
     pub const fn kind(&self) -> &'static str {
@@ -158,6 +185,8 @@ impl UserEvent {
             Self::UserDeleted(_) => "user_deleted",
             Self::Followed(_) => "followed",
             Self::Unfollowed(_) => "unfollowed",
+            Self::Blocked(_) => "blocked",
+            Self::Unblocked(_) => "unblocked",
         }
     }
 
@@ -170,6 +199,8 @@ impl UserEvent {
             Self::UserDeleted(e) => e.at,
             Self::Followed(e) => e.at,
             Self::Unfollowed(e) => e.at,
+            Self::Blocked(e) => e.at,
+            Self::Unblocked(e) => e.at,
         }
     }
 }
@@ -181,8 +212,10 @@ pub enum DomainError {
     NotFound,
     #[error("this user is already registered")]
     AlreadyRegistered,
-    #[error("you cannot follow yourself")]
-    FollowSelf,
+    #[error("you cannot follow or block yourself")]
+    Yourself,
+    #[error("this user has blocked you")]
+    BlockedByThem,
 }
 
 /// Decides which events `command` causes for the user in `state` (`None`:
@@ -220,11 +253,20 @@ pub fn decide(state: Option<&User>, command: UserCommand) -> Result<Vec<UserEven
         (_, UserCommand::LogIn(e)) => vec![UserEvent::LoggedIn(e)],
         (_, UserCommand::Delete(e)) => vec![UserEvent::UserDeleted(e)],
         (user, UserCommand::Follow { follow, .. }) if follow.user == user.id => {
-            return Err(DomainError::FollowSelf)
+            return Err(DomainError::Yourself)
         }
-        // Following twice, or unfollowing whom you do not follow, changes
-        // nothing: both are idempotent.
-        (_, UserCommand::Follow { follow, already }) => match already {
+        (user, UserCommand::Block { block, .. }) if block.user == user.id => {
+            return Err(DomainError::Yourself)
+        }
+        (_, UserCommand::Follow { blocked: true, .. }) => return Err(DomainError::BlockedByThem),
+        // Following or blocking twice, or undoing what is not there,
+        // changes nothing: all four are idempotent.
+        (
+            _,
+            UserCommand::Follow {
+                follow, already, ..
+            },
+        ) => match already {
             true => vec![],
             false => vec![UserEvent::Followed(follow)],
         },
@@ -236,6 +278,14 @@ pub fn decide(state: Option<&User>, command: UserCommand) -> Result<Vec<UserEven
             },
         ) => match following {
             true => vec![UserEvent::Unfollowed(unfollow)],
+            false => vec![],
+        },
+        (_, UserCommand::Block { block, already }) => match already {
+            true => vec![],
+            false => vec![UserEvent::Blocked(block)],
+        },
+        (_, UserCommand::Unblock { unblock, blocking }) => match blocking {
+            true => vec![UserEvent::Unblocked(unblock)],
             false => vec![],
         },
         (_, UserCommand::Register(_)) => unreachable!("handled above"),
@@ -285,7 +335,9 @@ pub fn apply(state: Option<User>, event: &UserEvent, version: Version) -> Option
                 | UserEvent::LoggedIn(_)
                 | UserEvent::UserDeleted(_)
                 | UserEvent::Followed(_)
-                | UserEvent::Unfollowed(_) => {}
+                | UserEvent::Unfollowed(_)
+                | UserEvent::Blocked(_)
+                | UserEvent::Unblocked(_) => {}
             }
             Some(user)
         }
@@ -297,8 +349,33 @@ pub fn apply(state: Option<User>, event: &UserEvent, version: Version) -> Option
 /// user's row): the one projection of it, for live appends and rebuilds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FollowChange {
-    Follow { user: Id, at: Timestamp },
-    Unfollow { user: Id },
+    Follow {
+        user: Id,
+        at: Timestamp,
+    },
+    Unfollow {
+        user: Id,
+    },
+    /// Also ends the follows between the two, both ways.
+    Block {
+        user: Id,
+        at: Timestamp,
+    },
+    Unblock {
+        user: Id,
+    },
+}
+
+impl FollowChange {
+    /// The other user the change is about.
+    pub const fn user(self) -> Id {
+        match self {
+            Self::Follow { user, .. }
+            | Self::Unfollow { user }
+            | Self::Block { user, .. }
+            | Self::Unblock { user } => user,
+        }
+    }
 }
 
 pub fn follow_change(event: &UserEvent) -> Option<FollowChange> {
@@ -308,6 +385,11 @@ pub fn follow_change(event: &UserEvent) -> Option<FollowChange> {
             at: e.at,
         }),
         UserEvent::Unfollowed(e) => Some(FollowChange::Unfollow { user: e.user }),
+        UserEvent::Blocked(e) => Some(FollowChange::Block {
+            user: e.user,
+            at: e.at,
+        }),
+        UserEvent::Unblocked(e) => Some(FollowChange::Unblock { user: e.user }),
         _ => None,
     }
 }
@@ -499,6 +581,7 @@ mod tests {
                 at: at(6),
             },
             already,
+            blocked: false,
         }
     }
 
@@ -528,7 +611,39 @@ mod tests {
     fn given_registered_when_follow_yourself_then_refused() {
         assert_eq!(
             given(&history(), follow(42, false)),
-            Err(DomainError::FollowSelf)
+            Err(DomainError::Yourself)
+        );
+    }
+
+    #[test]
+    fn a_blocked_user_cannot_follow_and_nobody_blocks_themself() {
+        let UserCommand::Follow { follow, .. } = follow(7, false) else {
+            unreachable!()
+        };
+        let blocked = UserCommand::Follow {
+            follow,
+            already: false,
+            blocked: true,
+        };
+        assert_eq!(given(&history(), blocked), Err(DomainError::BlockedByThem));
+        let block = |user, already| UserCommand::Block {
+            block: Blocked {
+                user: Id::from_i64(user),
+                at: at(8),
+            },
+            already,
+        };
+        assert_eq!(
+            given(&history(), block(42, false)),
+            Err(DomainError::Yourself)
+        );
+        assert_eq!(given(&history(), block(7, true)), Ok(vec![]), "idempotent");
+        assert_eq!(
+            given(&history(), block(7, false)),
+            Ok(vec![UserEvent::Blocked(Blocked {
+                user: Id::from_i64(7),
+                at: at(8)
+            })])
         );
     }
 

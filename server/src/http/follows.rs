@@ -1,7 +1,7 @@
 //! `/api/v1/users/{id}/following` and `/followers`: whom a user follows and
 //! who follows them; following and unfollowing as yourself.
 
-use app::api::{ErrorBody, TweetList, UserList};
+use app::api::{ErrorBody, Relationship, TweetList, UserList};
 use axum::{
     extract::{Path, State},
     http::{header, StatusCode},
@@ -23,6 +23,71 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(following))
         .routes(routes!(followers))
         .routes(routes!(home))
+        .routes(routes!(block, unblock))
+        .routes(routes!(relationship))
+}
+
+/// Block `target`, as yourself (`id`): they can no longer follow you, and
+/// neither of you follows the other any more. Blocking again is fine.
+#[utoipa::path(put, path = "/api/v1/users/{id}/blocking/{target}", tag = "follows",
+    params(("id" = String, Path, description = "your user id"),
+        ("target" = String, Path, description = "the user to block")),
+    responses(
+        (status = 204, description = "you block them"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such user"),
+        (status = 422, body = ErrorBody, description = "you cannot block yourself"),
+    ))]
+async fn block(
+    State(social): State<Social>,
+    AuthUser(me): AuthUser,
+    Path((id, target)): Path<(String, String)>,
+) -> Result<StatusCode> {
+    social
+        .block(&me.user, parse_id(&id)?, parse_id(&target)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stop blocking `target`. Unblocking someone you do not block is fine.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/blocking/{target}", tag = "follows",
+    params(("id" = String, Path, description = "your user id"),
+        ("target" = String, Path, description = "the user to unblock")),
+    responses(
+        (status = 204, description = "you do not block them"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such user"),
+    ))]
+async fn unblock(
+    State(social): State<Social>,
+    AuthUser(me): AuthUser,
+    Path((id, target)): Path<(String, String)>,
+) -> Result<StatusCode> {
+    social
+        .unblock(&me.user, parse_id(&id)?, parse_id(&target)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// How you (`id`) and `target` stand: whether you follow them, they follow
+/// you, and you block them. Yours only.
+#[utoipa::path(get, path = "/api/v1/users/{id}/relationships/{target}", tag = "follows",
+    params(("id" = String, Path, description = "your user id"),
+        ("target" = String, Path, description = "the other user")),
+    responses(
+        (status = 200, body = Relationship),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+async fn relationship(
+    State(social): State<Social>,
+    AuthUser(me): AuthUser,
+    Path((id, target)): Path<(String, String)>,
+) -> Result<Json<Relationship>> {
+    let relationship = social
+        .relationship(&me.user, parse_id(&id)?, parse_id(&target)?)
+        .await?;
+    Ok(Json(relationship))
 }
 
 /// Your home timeline: your tweets and those of whom you follow, newest

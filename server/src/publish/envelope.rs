@@ -58,6 +58,8 @@ impl Envelope {
             }),
             UserEvent::Followed(e) => json!({ "user_id": e.user.to_string() }),
             UserEvent::Unfollowed(e) => json!({ "user_id": e.user.to_string() }),
+            // Whom a user blocks is theirs alone: not even the id leaves.
+            UserEvent::Blocked(_) | UserEvent::Unblocked(_) => json!({}),
             UserEvent::PasswordChanged(_) | UserEvent::LoggedIn(_) | UserEvent::UserDeleted(_) => {
                 json!({})
             }

@@ -1,11 +1,13 @@
-//! The social graph: following and unfollowing, and who follows whom. A
-//! follow is an event on the follower's stream, decided from their row
+//! The social graph: following and blocking, and who follows whom. A
+//! follow or a block is an event on the stream of the user who makes it, decided from their row
 //! and what the follow graph says now, appended at the row's version (a
 //! concurrent change of the follower's decides again).
 
+use app::api::Relationship;
+
 use crate::{
     domain::{
-        user::{self, Followed, Unfollowed},
+        user::{self, Blocked, Followed, Unblocked, Unfollowed},
         Id, Timestamp, User, UserCommand,
     },
     error::{Error, Result},
@@ -15,6 +17,14 @@ use crate::{
 /// A decision made from a row that another write moved on is made again
 /// this many times before giving up with 503.
 const ATTEMPTS: usize = 3;
+
+#[derive(Clone, Copy)]
+enum Change {
+    Follow,
+    Unfollow,
+    Block,
+    Unblock,
+}
 
 #[derive(Clone)]
 pub struct Social {
@@ -27,19 +37,49 @@ impl Social {
     }
 
     /// `me` follows `target` (as the user `id`, which must be `me`).
-    /// Following again changes nothing.
+    /// Following again changes nothing; following someone who blocks you
+    /// is refused.
     pub async fn follow(&self, me: &User, id: Id, target: Id) -> Result<()> {
-        self.change(me, id, target, true).await
+        self.change(me, id, target, Change::Follow).await
     }
 
     /// Unfollowing someone you do not follow changes nothing.
     pub async fn unfollow(&self, me: &User, id: Id, target: Id) -> Result<()> {
-        self.change(me, id, target, false).await
+        self.change(me, id, target, Change::Unfollow).await
     }
 
-    async fn change(&self, me: &User, id: Id, target: Id, follow: bool) -> Result<()> {
+    /// Blocks `target`: they can no longer follow you, and neither of you
+    /// follows the other any more. Blocking again changes nothing.
+    pub async fn block(&self, me: &User, id: Id, target: Id) -> Result<()> {
+        self.change(me, id, target, Change::Block).await
+    }
+
+    pub async fn unblock(&self, me: &User, id: Id, target: Id) -> Result<()> {
+        self.change(me, id, target, Change::Unblock).await
+    }
+
+    /// How `id` (who must be `me`: whom you block is yours to know) and
+    /// `target` stand.
+    pub async fn relationship(&self, me: &User, id: Id, target: Id) -> Result<Relationship> {
         if id != me.id {
-            return Err(Error::Forbidden("you can only change whom you follow"));
+            return Err(Error::Forbidden(
+                "how a user stands with others is theirs to know",
+            ));
+        }
+        self.exists(target).await?;
+        let graph = &self.store.follows;
+        Ok(Relationship {
+            following: graph.follows(me.id, target).await?,
+            followed_by: graph.follows(target, me.id).await?,
+            blocking: graph.blocks(me.id, target).await?,
+        })
+    }
+
+    async fn change(&self, me: &User, id: Id, target: Id, change: Change) -> Result<()> {
+        if id != me.id {
+            return Err(Error::Forbidden(
+                "you can only change whom you follow and block",
+            ));
         }
         if self.store.users.by_id(target).await?.is_none() {
             return Err(Error::NotFound);
@@ -51,16 +91,25 @@ impl Social {
                 .by_id(me.id)
                 .await?
                 .ok_or(Error::NotFound)?;
-            let now = self.store.follows.follows(me.id, target).await?;
+            let graph = &self.store.follows;
             let at = Timestamp::now();
-            let command = match follow {
-                true => UserCommand::Follow {
+            let command = match change {
+                Change::Follow => UserCommand::Follow {
                     follow: Followed { user: target, at },
-                    already: now,
+                    already: graph.follows(me.id, target).await?,
+                    blocked: graph.blocks(target, me.id).await?,
                 },
-                false => UserCommand::Unfollow {
+                Change::Unfollow => UserCommand::Unfollow {
                     unfollow: Unfollowed { user: target, at },
-                    following: now,
+                    following: graph.follows(me.id, target).await?,
+                },
+                Change::Block => UserCommand::Block {
+                    block: Blocked { user: target, at },
+                    already: graph.blocks(me.id, target).await?,
+                },
+                Change::Unblock => UserCommand::Unblock {
+                    unblock: Unblocked { user: target, at },
+                    blocking: graph.blocks(me.id, target).await?,
                 },
             };
             let events = user::decide(Some(&row), command)?;

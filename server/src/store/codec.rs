@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use crate::domain::{
     user::{
-        Followed, LoggedIn, PasswordChanged, ProfileUpdated, Unfollowed, UserDeleted, UserEvent,
-        UserRegistered,
+        Blocked, Followed, LoggedIn, PasswordChanged, ProfileUpdated, Unblocked, Unfollowed,
+        UserDeleted, UserEvent, UserRegistered,
     },
     DisplayName, Email, Id, PasswordHash, Timestamp, Username,
 };
@@ -89,7 +89,9 @@ pub fn encode(event: &UserEvent) -> EncodedEvent {
             serde_json::to_string(&AtV1 { at: *at })
         }
         UserEvent::Followed(Followed { user, at })
-        | UserEvent::Unfollowed(Unfollowed { user, at }) => serde_json::to_string(&FollowV1 {
+        | UserEvent::Unfollowed(Unfollowed { user, at })
+        | UserEvent::Blocked(Blocked { user, at })
+        | UserEvent::Unblocked(Unblocked { user, at }) => serde_json::to_string(&FollowV1 {
             user: *user,
             at: *at,
         }),
@@ -159,6 +161,20 @@ pub fn decode(kind: &str, schema: u32, payload: &str) -> Result<UserEvent, Store
                 at: e.at,
             })
         }
+        "blocked" => {
+            let e: FollowV1 = serde_json::from_str(payload).map_err(corrupt)?;
+            UserEvent::Blocked(Blocked {
+                user: e.user,
+                at: e.at,
+            })
+        }
+        "unblocked" => {
+            let e: FollowV1 = serde_json::from_str(payload).map_err(corrupt)?;
+            UserEvent::Unblocked(Unblocked {
+                user: e.user,
+                at: e.at,
+            })
+        }
         other => return Err(StoreError::Corrupt(format!("unknown event kind {other:?}"))),
     })
 }
@@ -193,6 +209,14 @@ mod tests {
                 at,
             }),
             UserEvent::Unfollowed(Unfollowed {
+                user: Id::from_i64(8),
+                at,
+            }),
+            UserEvent::Blocked(Blocked {
+                user: Id::from_i64(8),
+                at,
+            }),
+            UserEvent::Unblocked(Unblocked {
                 user: Id::from_i64(8),
                 at,
             }),

@@ -35,6 +35,9 @@ pub enum Conflict {
     StaleVersion,
     /// An insert reused an existing id.
     DuplicateId,
+    /// A follow of a user who blocks the follower (checked again in the
+    /// append's transaction, so a block that commits first wins).
+    Blocked,
 }
 
 impl fmt::Display for Conflict {
@@ -43,6 +46,7 @@ impl fmt::Display for Conflict {
             Self::UsernameTaken => f.write_str("username is taken"),
             Self::EmailTaken => f.write_str("email is taken"),
             Self::StaleVersion => f.write_str("the stream moved on since it was read"),
+            Self::Blocked => f.write_str("the user to follow blocks the follower"),
             Self::DuplicateId => f.write_str("id already exists"),
         }
     }

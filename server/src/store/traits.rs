@@ -98,6 +98,8 @@ pub trait Health: Send + Sync {
 pub trait FollowStore: Send + Sync {
     /// Whether `follower` follows `user`.
     async fn follows(&self, follower: Id, user: Id) -> StoreResult<bool>;
+    /// Whether `blocker` blocks `user`.
+    async fn blocks(&self, blocker: Id, user: Id) -> StoreResult<bool>;
     /// The users `follower` follows, by user id, newest first.
     async fn following(&self, follower: Id, page: Page) -> StoreResult<Vec<User>>;
     /// The users following `user`, by user id, newest first.

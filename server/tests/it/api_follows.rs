@@ -11,6 +11,7 @@ crate::on_both_stores!(
     a_follow_is_yours_to_make_of_someone_who_exists_and_not_yourself,
     follow_lists_page_with_a_link_and_lose_deleted_users,
     the_home_timeline_holds_your_tweets_and_those_of_whom_you_follow,
+    a_block_ends_the_follows_both_ways_and_refuses_new_ones_until_lifted,
 );
 
 fn id(user: &Value) -> String {
@@ -224,5 +225,77 @@ async fn the_home_timeline_holds_your_tweets_and_those_of_whom_you_follow(backen
         .get("/api/v2/timelines/home")
         .await
         .assert_error(401, "unauthorized");
+    app.stop().await;
+}
+
+async fn relationship(client: &mut Client, me: &str, other: &str) -> Value {
+    let answer = client
+        .get(&format!("/api/v1/users/{me}/relationships/{other}"))
+        .await;
+    answer.assert_status(200);
+    answer.json()
+}
+
+async fn a_block_ends_the_follows_both_ways_and_refuses_new_ones_until_lifted(backend: Backend) {
+    let app = crate::spawn!(backend);
+    let (mut ada, ada_json) = app.user("ada").await;
+    let (mut bob, bob_json) = app.user("bob").await;
+    let (ada_id, bob_id) = (id(&ada_json), id(&bob_json));
+    assert_eq!(follow(&mut ada, &ada_id, &bob_id).await, 204);
+    assert_eq!(follow(&mut bob, &bob_id, &ada_id).await, 204);
+    bob.post("/api/v2/tweets", json!({"body": "bob's"}))
+        .await
+        .assert_status(201);
+    assert_eq!(
+        relationship(&mut ada, &ada_id, &bob_id).await,
+        json!({"following": true, "followed_by": true, "blocking": false})
+    );
+
+    let block = format!("/api/v1/users/{ada_id}/blocking/{bob_id}");
+    ada.put(&block, json!({})).await.assert_status(204);
+    ada.put(&block, json!({})).await.assert_status(204);
+    assert_eq!(
+        relationship(&mut ada, &ada_id, &bob_id).await,
+        json!({"following": false, "followed_by": false, "blocking": true})
+    );
+    // Bob's tweets left Ada's home with her follow.
+    let home = ada.get("/api/v2/timelines/home").await.json();
+    assert_eq!(home["tweets_list"], json!([]));
+    bob.put(
+        &format!("/api/v1/users/{bob_id}/following/{ada_id}"),
+        json!({}),
+    )
+    .await
+    .assert_error(403, "forbidden");
+    let followers = app
+        .client()
+        .get(&format!("/api/v1/users/{ada_id}/followers"))
+        .await;
+    assert!(usernames(&followers.json()).is_empty());
+    // Whom Ada blocks is hers to know.
+    bob.get(&format!("/api/v1/users/{ada_id}/relationships/{bob_id}"))
+        .await
+        .assert_error(403, "forbidden");
+    ada.put(
+        &format!("/api/v1/users/{ada_id}/blocking/{ada_id}"),
+        json!({}),
+    )
+    .await
+    .assert_error(422, "validation_failed");
+
+    ada.delete(&block).await.assert_status(204);
+    ada.delete(&block).await.assert_status(204);
+    assert_eq!(follow(&mut bob, &bob_id, &ada_id).await, 204, "lifted");
+    let history = app
+        .store
+        .users
+        .history(ada_id.parse().unwrap())
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = history.iter().map(|e| e.event.kind()).collect();
+    assert_eq!(
+        kinds,
+        ["user_registered", "followed", "blocked", "unblocked"]
+    );
     app.stop().await;
 }

@@ -38,6 +38,9 @@ const TABLE: &[(&str, &str, Who)] = &[
     // Whom Alice follows is Alice's to change.
     ("PUT", "/api/v1/users/{id}/following/{target}", Owner),
     ("DELETE", "/api/v1/users/{id}/following/{target}", Owner),
+    ("PUT", "/api/v1/users/{id}/blocking/{target}", Owner),
+    ("DELETE", "/api/v1/users/{id}/blocking/{target}", Owner),
+    ("GET", "/api/v1/users/{id}/relationships/{target}", Owner),
     ("GET", "/api/v2/tweets", Anyone),
     ("POST", "/api/v2/tweets", LoggedIn),
     ("GET", "/api/v2/tweets/{id}", Anyone),

@@ -832,6 +832,53 @@ async fn the_home_timeline_is_yours_and_your_follows_newest_first(store: &Store)
     assert_eq!(home(page(1)).await, [posted[3]]);
 }
 
+async fn a_block_ends_follows_both_ways_refuses_new_ones_and_is_rebuilt(store: &Store) {
+    use server::domain::user::{Blocked, UserEvent};
+
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let cyd = register(store, "cyd").await;
+    append(store, ada.id, 1, vec![follow_event(bob.id)])
+        .await
+        .unwrap();
+    append(
+        store,
+        bob.id,
+        1,
+        vec![follow_event(ada.id), follow_event(cyd.id)],
+    )
+    .await
+    .unwrap();
+    let block = UserEvent::Blocked(Blocked {
+        user: bob.id,
+        at: at(8),
+    });
+    append(store, ada.id, 2, vec![block]).await.unwrap();
+    assert!(store.follows.blocks(ada.id, bob.id).await.unwrap());
+    assert!(
+        !store.follows.blocks(bob.id, ada.id).await.unwrap(),
+        "one way"
+    );
+    assert!(!store.follows.follows(ada.id, bob.id).await.unwrap());
+    assert!(!store.follows.follows(bob.id, ada.id).await.unwrap());
+    assert!(
+        store.follows.follows(bob.id, cyd.id).await.unwrap(),
+        "others stay"
+    );
+    // The store refuses a follow of a blocker even when asked directly.
+    assert!(matches!(
+        append(store, bob.id, 3, vec![follow_event(ada.id)]).await,
+        Err(StoreError::Conflict(Conflict::Blocked))
+    ));
+    store.users.rebuild().await.unwrap();
+    assert!(store.follows.blocks(ada.id, bob.id).await.unwrap());
+    assert!(!store.follows.follows(bob.id, ada.id).await.unwrap());
+    assert!(store.follows.follows(bob.id, cyd.id).await.unwrap());
+    // Bob's deletion takes the block with him.
+    append(store, bob.id, 3, vec![deleted()]).await.unwrap();
+    assert!(!store.follows.blocks(ada.id, bob.id).await.unwrap());
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         $(
@@ -871,5 +918,6 @@ mod run {
         the_outbox_holds_every_committed_change_in_order_until_published,
         follows_are_projected_listed_counted_and_rebuilt,
         the_home_timeline_is_yours_and_your_follows_newest_first,
+        a_block_ends_follows_both_ways_refuses_new_ones_and_is_rebuilt,
     );
 }

@@ -116,6 +116,16 @@ impl FollowDoc {
     }
 }
 
+/// One block (`blocks`): `_id` is `"<blocker>:<blocked>"`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BlockDoc {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub blocker_id: i64,
+    pub blocked_id: i64,
+    pub at: i64,
+}
+
 /// A tweet posted or deleted (`tweet_events`), waiting for the relay while
 /// `outbox` is present.
 #[derive(Debug, Clone, Serialize, Deserialize)]

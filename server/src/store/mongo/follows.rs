@@ -16,15 +16,12 @@ use super::{
 };
 use crate::{
     domain::{user::FollowChange, Id, User},
-    store::{AuthoredTweet, FollowCounts, FollowStore, Page, StoreError, StoreResult},
+    store::{AuthoredTweet, Conflict, FollowCounts, FollowStore, Page, StoreError, StoreResult},
 };
 
 impl MongoStore {
-    /// Applies one change of `follower`'s inside the append's transaction.
-    /// A follow writes the followee's row too (the event's id, in a field
-    /// of its own): that checks the followee exists, and makes a concurrent
-    /// deletion of them conflict with this transaction instead of leaving
-    /// a follow of nobody.
+    /// Applies one change of `follower`'s (the user whose stream it is)
+    /// inside the append's transaction.
     pub(super) async fn project_follow(
         &self,
         session: &mut ClientSession,
@@ -35,16 +32,17 @@ impl MongoStore {
         match change {
             FollowChange::Follow { user, at } => {
                 let followee = user.as_i64();
-                let touched = self
-                    .users
-                    .update_one(
-                        doc! { "_id": followee },
-                        doc! { "$set": { "followed": event_id } },
-                    )
+                self.touch(session, followee, event_id).await?;
+                // The followee's blocking append writes their row too, so
+                // of the two transactions one waits for the other: this
+                // read sees a block that committed first.
+                let blocked = self
+                    .blocks
+                    .find_one(doc! { "_id": FollowDoc::key(followee, follower) })
                     .session(&mut *session)
                     .await?;
-                if touched.matched_count == 0 {
-                    return Err(DriverError::custom(StoreError::NotFound));
+                if blocked.is_some() {
+                    return Err(DriverError::custom(StoreError::from(Conflict::Blocked)));
                 }
                 let key = FollowDoc::key(follower, followee);
                 self.follows
@@ -64,6 +62,58 @@ impl MongoStore {
                     .session(&mut *session)
                     .await?;
             }
+            FollowChange::Block { user, at } => {
+                let blocked = user.as_i64();
+                self.touch(session, blocked, event_id).await?;
+                self.blocks
+                    .update_one(
+                        doc! { "_id": FollowDoc::key(follower, blocked) },
+                        doc! { "$setOnInsert": {
+                            "blocker_id": follower, "blocked_id": blocked, "at": at.millis(),
+                        } },
+                    )
+                    .upsert(true)
+                    .session(&mut *session)
+                    .await?;
+                let both_ways = [
+                    FollowDoc::key(follower, blocked),
+                    FollowDoc::key(blocked, follower),
+                ];
+                self.follows
+                    .delete_many(doc! { "_id": { "$in": both_ways.to_vec() } })
+                    .session(&mut *session)
+                    .await?;
+            }
+            FollowChange::Unblock { user } => {
+                self.blocks
+                    .delete_one(doc! { "_id": FollowDoc::key(follower, user.as_i64()) })
+                    .session(&mut *session)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the other user's row (the event's id, in a field of its
+    /// own): that checks they exist, and makes their concurrent deletion
+    /// conflict with this transaction instead of leaving a follow or block
+    /// of nobody.
+    async fn touch(
+        &self,
+        session: &mut ClientSession,
+        user: i64,
+        event_id: i64,
+    ) -> mongodb::error::Result<()> {
+        let touched = self
+            .users
+            .update_one(
+                doc! { "_id": user },
+                doc! { "$set": { "graph_event": event_id } },
+            )
+            .session(&mut *session)
+            .await?;
+        if touched.matched_count == 0 {
+            return Err(DriverError::custom(StoreError::NotFound));
         }
         Ok(())
     }
@@ -131,6 +181,18 @@ impl FollowStore for MongoStore {
         let found = self
             .within(
                 self.follows
+                    .find_one(doc! { "_id": key })
+                    .max_time(self.timeout),
+            )
+            .await?;
+        Ok(found.is_some())
+    }
+
+    async fn blocks(&self, blocker: Id, user: Id) -> StoreResult<bool> {
+        let key = FollowDoc::key(blocker.as_i64(), user.as_i64());
+        let found = self
+            .within(
+                self.blocks
                     .find_one(doc! { "_id": key })
                     .max_time(self.timeout),
             )

@@ -29,7 +29,9 @@ use mongodb::{
     Client, Collection, Database,
 };
 
-use self::docs::{EventDoc, FollowDoc, ReleaseDoc, SessionDoc, TweetDoc, TweetEventDoc, UserDoc};
+use self::docs::{
+    BlockDoc, EventDoc, FollowDoc, ReleaseDoc, SessionDoc, TweetDoc, TweetEventDoc, UserDoc,
+};
 use super::{Health, StoreError, StoreResult};
 
 /// Where and how to connect.
@@ -62,6 +64,7 @@ pub struct MongoStore {
     events: Collection<EventDoc>,
     tweet_events: Collection<TweetEventDoc>,
     follows: Collection<FollowDoc>,
+    blocks: Collection<BlockDoc>,
     sessions: Collection<SessionDoc>,
     releases: Collection<ReleaseDoc>,
     timeout: Duration,
@@ -109,6 +112,7 @@ impl MongoStore {
             events: db.collection("events"),
             tweet_events: db.collection("tweet_events"),
             follows: db.collection("follows"),
+            blocks: db.collection("blocks"),
             sessions: db.collection("sessions"),
             releases: db.collection("apirelease"),
             db,

@@ -14,7 +14,7 @@ use mongodb::{
 };
 
 use super::{
-    docs::{EventDoc, FollowDoc, SessionDoc, UserDoc},
+    docs::{BlockDoc, EventDoc, FollowDoc, SessionDoc, UserDoc},
     durable_writes, indexes, page_filter, MongoStore,
 };
 use crate::{
@@ -225,6 +225,10 @@ impl MongoStore {
                     .delete_many(doc! { "$or": [{ "follower_id": id }, { "followee_id": id }] })
                     .session(&mut *session)
                     .await?;
+                self.blocks
+                    .delete_many(doc! { "$or": [{ "blocker_id": id }, { "blocked_id": id }] })
+                    .session(&mut *session)
+                    .await?;
             }
             (None, None) => {}
         }
@@ -275,28 +279,39 @@ impl MongoStore {
 /// the read model (not from the log), so run it with the server stopped.
 async fn rebuild(store: &MongoStore) -> StoreResult<RebuildReport> {
     let mut live: HashMap<i64, Option<User>> = HashMap::new();
-    // Who follows whom after each follower's changes in order; kept once
-    // every user is known (a stream may follow a user registered after it).
+    // Who follows and blocks whom after each user's changes in order; kept
+    // once every user is known (a stream may follow a user registered
+    // after it).
     let mut follows: HashMap<(i64, i64), i64> = HashMap::new();
+    let mut blocks: HashMap<(i64, i64), i64> = HashMap::new();
     let mut events = 0u64;
     // A whole-log scan: no deadline of its own, it takes what it takes.
     let mut cursor = store.events.find(doc! {}).sort(doc! { "_id": 1 }).await?;
     while let Some(doc) = cursor.try_next().await? {
         let recorded = RecordedEvent::try_from(doc)?;
         events += 1;
-        let follower = recorded.stream_id.as_i64();
-        let state = live.entry(follower).or_default();
+        let me = recorded.stream_id.as_i64();
+        let state = live.entry(me).or_default();
         *state = user::apply(state.take(), &recorded.event, recorded.version);
-        match user::follow_change(&recorded.event) {
-            Some(user::FollowChange::Follow { user, at }) => {
-                follows
-                    .entry((follower, user.as_i64()))
-                    .or_insert(at.millis());
+        let Some(change) = user::follow_change(&recorded.event) else {
+            continue;
+        };
+        let other = change.user().as_i64();
+        match change {
+            user::FollowChange::Follow { at, .. } => {
+                follows.entry((me, other)).or_insert(at.millis());
             }
-            Some(user::FollowChange::Unfollow { user }) => {
-                follows.remove(&(follower, user.as_i64()));
+            user::FollowChange::Unfollow { .. } => {
+                follows.remove(&(me, other));
             }
-            None => {}
+            user::FollowChange::Block { at, .. } => {
+                blocks.entry((me, other)).or_insert(at.millis());
+                follows.remove(&(me, other));
+                follows.remove(&(other, me));
+            }
+            user::FollowChange::Unblock { .. } => {
+                blocks.remove(&(me, other));
+            }
         }
     }
     let live_id = |id: &i64| live.get(id).is_some_and(Option::is_some);
@@ -310,11 +325,28 @@ async fn rebuild(store: &MongoStore) -> StoreResult<RebuildReport> {
             at,
         })
         .collect();
+    let block_docs: Vec<BlockDoc> = blocks
+        .into_iter()
+        .filter(|((blocker, blocked), _)| live_id(blocker) && live_id(blocked))
+        .map(|((blocker_id, blocked_id), at)| BlockDoc {
+            id: FollowDoc::key(blocker_id, blocked_id),
+            blocker_id,
+            blocked_id,
+            at,
+        })
+        .collect();
     let fresh_follows = store.db.collection::<FollowDoc>("follows_rebuild");
     fresh_follows.drop().await?;
     indexes::ensure_follow_indexes(store, &fresh_follows).await?;
     for chunk in follow_docs.chunks(1_000) {
         fresh_follows.insert_many(chunk).await?;
+    }
+    let fresh_blocks = store.db.collection::<BlockDoc>("blocks_rebuild");
+    fresh_blocks.drop().await?;
+    // Created even when empty, so the rename below always applies.
+    store.db.create_collection("blocks_rebuild").await?;
+    for chunk in block_docs.chunks(1_000) {
+        fresh_blocks.insert_many(chunk).await?;
     }
     let fresh = store.db.collection::<UserDoc>("users_rebuild");
     fresh.drop().await?;
@@ -348,6 +380,15 @@ async fn rebuild(store: &MongoStore) -> StoreResult<RebuildReport> {
         .run_command(doc! {
             "renameCollection": format!("{name}.follows_rebuild"),
             "to": format!("{name}.follows"),
+            "dropTarget": true,
+        })
+        .await?;
+    store
+        .client
+        .database("admin")
+        .run_command(doc! {
+            "renameCollection": format!("{name}.blocks_rebuild"),
+            "to": format!("{name}.blocks"),
             "dropTarget": true,
         })
         .await?;

@@ -7,22 +7,47 @@ use rusqlite::{params, Connection};
 use super::{rows, SqliteStore};
 use crate::{
     domain::{user::FollowChange, Id, User},
-    store::{AuthoredTweet, FollowCounts, FollowStore, Page, StoreResult},
+    store::{AuthoredTweet, Conflict, FollowCounts, FollowStore, Page, StoreResult},
 };
 
-/// Applies one change of `follower`'s to the table, in the caller's
-/// transaction. Following a user that does not exist fails on the foreign
-/// key (`NotFound`); following twice keeps the first follow.
+/// Applies one change of `follower`'s (the user whose stream it is) to
+/// the tables, in the caller's transaction. Following or blocking a user
+/// that does not exist fails on the foreign key (`NotFound`); doing it
+/// twice keeps the first.
 pub fn project(conn: &Connection, follower: Id, change: FollowChange) -> StoreResult<()> {
     match change {
-        FollowChange::Follow { user, at } => conn
-            .prepare_cached(
+        FollowChange::Follow { user, at } => {
+            let blocked: bool = conn
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = ?1 AND blocked_id = ?2)",
+                )?
+                .query_row([user.as_i64(), follower.as_i64()], |row| row.get(0))?;
+            if blocked {
+                return Err(Conflict::Blocked.into());
+            }
+            conn.prepare_cached(
                 "INSERT INTO follows (follower_id, followee_id, at) VALUES (?1, ?2, ?3)
                  ON CONFLICT DO NOTHING",
             )?
-            .execute(params![follower.as_i64(), user.as_i64(), at.millis()])?,
+            .execute(params![follower.as_i64(), user.as_i64(), at.millis()])?
+        }
         FollowChange::Unfollow { user } => conn
             .prepare_cached("DELETE FROM follows WHERE follower_id = ?1 AND followee_id = ?2")?
+            .execute(params![follower.as_i64(), user.as_i64()])?,
+        FollowChange::Block { user, at } => {
+            conn.prepare_cached(
+                "INSERT INTO blocks (blocker_id, blocked_id, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![follower.as_i64(), user.as_i64(), at.millis()])?;
+            conn.prepare_cached(
+                "DELETE FROM follows WHERE (follower_id = ?1 AND followee_id = ?2)
+                                        OR (follower_id = ?2 AND followee_id = ?1)",
+            )?
+            .execute(params![follower.as_i64(), user.as_i64()])?
+        }
+        FollowChange::Unblock { user } => conn
+            .prepare_cached("DELETE FROM blocks WHERE blocker_id = ?1 AND blocked_id = ?2")?
             .execute(params![follower.as_i64(), user.as_i64()])?,
     };
     Ok(())
@@ -39,6 +64,19 @@ impl FollowStore for SqliteStore {
                          WHERE follower_id = ?1 AND followee_id = ?2)",
                     )?
                     .query_row([follower.as_i64(), user.as_i64()], |row| row.get(0))?)
+            })
+            .await
+    }
+
+    async fn blocks(&self, blocker: Id, user: Id) -> StoreResult<bool> {
+        self.readers
+            .read(move |conn| {
+                Ok(conn
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM blocks
+                         WHERE blocker_id = ?1 AND blocked_id = ?2)",
+                    )?
+                    .query_row([blocker.as_i64(), user.as_i64()], |row| row.get(0))?)
             })
             .await
     }

@@ -230,13 +230,11 @@ fn rebuild(conn: &Connection) -> StoreResult<RebuildReport> {
     for user in live.values() {
         rows::upsert_user(conn, "users", user)?;
     }
-    conn.execute("DELETE FROM follows", [])?;
+    conn.execute_batch("DELETE FROM follows; DELETE FROM blocks;")?;
     for (follower, change) in follow_changes {
-        // Follows of and by users deleted since are gone, as when live.
-        let user = match change {
-            user::FollowChange::Follow { user, .. } | user::FollowChange::Unfollow { user } => user,
-        };
-        if live.contains_key(&follower) && live.contains_key(&user) {
+        // Follows and blocks of and by users deleted since are gone, as
+        // when live.
+        if live.contains_key(&follower) && live.contains_key(&change.user()) {
             follows::project(conn, follower, change)?;
         }
     }
