@@ -363,37 +363,28 @@ async fn rebuild(store: &MongoStore) -> StoreResult<RebuildReport> {
                 other => other,
             })?;
     }
+    // The follow and block collections are made by their indexes or
+    // explicitly even when empty, so each rename applies.
+    for collection in ["users", "follows", "blocks"] {
+        replace_with_rebuilt(store, collection).await?;
+    }
+    Ok(RebuildReport {
+        events,
+        users: docs.len() as u64,
+    })
+}
+
+/// Renames `<collection>_rebuild` over `<collection>` in one step.
+async fn replace_with_rebuilt(store: &MongoStore, collection: &str) -> StoreResult<()> {
     let name = store.db.name();
     store
         .client
         .database("admin")
         .run_command(doc! {
-            "renameCollection": format!("{name}.users_rebuild"),
-            "to": format!("{name}.users"),
+            "renameCollection": format!("{name}.{collection}_rebuild"),
+            "to": format!("{name}.{collection}"),
             "dropTarget": true,
         })
         .await?;
-    // Made by its indexes even when empty, so the rename always applies.
-    store
-        .client
-        .database("admin")
-        .run_command(doc! {
-            "renameCollection": format!("{name}.follows_rebuild"),
-            "to": format!("{name}.follows"),
-            "dropTarget": true,
-        })
-        .await?;
-    store
-        .client
-        .database("admin")
-        .run_command(doc! {
-            "renameCollection": format!("{name}.blocks_rebuild"),
-            "to": format!("{name}.blocks"),
-            "dropTarget": true,
-        })
-        .await?;
-    Ok(RebuildReport {
-        events,
-        users: docs.len() as u64,
-    })
+    Ok(())
 }
