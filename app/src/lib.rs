@@ -18,7 +18,7 @@ use leptos_router::{
 use components::header::Header;
 use pages::{
     account::LoginPage,
-    home::HomePage,
+    home::{EveryonePage, HomePage},
     lazy::{LogoutRoute, ProfileRoute, SignUpRoute, UserRoute},
     not_found::NotFound,
 };
@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                 <main class="main" id="main">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/everyone") view=EveryonePage />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} />
                         <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />

@@ -69,7 +69,12 @@ test('the timeline, light and dark, desktop and phone', async ({ page, request, 
     // Confirmed by the server, so the reload below cannot cut the post off.
     await expect(page.locator('.tweets > li').first()).not.toHaveClass(/pending/);
   }
-  // Grace's tweet arrives with a reload, as it would for Ada.
+  // Ada follows Grace, so Grace's tweet arrives on Ada's home timeline with
+  // a reload, as it would.
+  const grace_id = (await (await request.get('/api/v1/auth/me')).json()).id;
+  const ada_id = (await (await page.request.get('/api/v1/auth/me')).json()).id;
+  const followed = await page.request.put(`/api/v1/users/${ada_id}/following/${grace_id}`);
+  expect(followed.status()).toBe(204);
   await page.reload();
   await hydrated(page);
   await composer.fill('Drafting a reply…');
@@ -80,6 +85,18 @@ test('the timeline, light and dark, desktop and phone', async ({ page, request, 
       await page.setViewportSize(size);
       await expect(page.locator('.tweets > li')).toHaveCount(3);
       await page.screenshot({ path: `screenshots/timeline-${scheme}-${device}.png` });
+    }
+  }
+
+  // Grace's profile as Ada sees it: following her.
+  await page.goto('/u/grace_hopper');
+  await hydrated(page);
+  await expect(page.getByRole('button', { name: 'Following' })).toBeVisible();
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const [device, size] of Object.entries(sizes)) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize(size);
+      await page.screenshot({ path: `screenshots/profile-${scheme}-${device}.png` });
     }
   }
 });

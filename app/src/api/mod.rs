@@ -44,6 +44,7 @@ pub mod paths {
     pub const LOGIN: &str = "/api/v1/auth/login";
     pub const LOGOUT: &str = "/api/v1/auth/logout";
     pub const ME: &str = "/api/v1/auth/me";
+    pub const HOME_TIMELINE: &str = "/api/v2/timelines/home";
 
     pub fn user(id: &str) -> String {
         format!("{USERS}/{id}")
@@ -51,6 +52,16 @@ pub mod paths {
 
     pub fn tweet(id: &str) -> String {
         format!("{TWEETS}/{id}")
+    }
+
+    /// Whether `me` follows `target`: `PUT` to follow, `DELETE` to stop.
+    pub fn following(me: &str, target: &str) -> String {
+        format!("{USERS}/{me}/following/{target}")
+    }
+
+    /// Whether `me` blocks `target`: `PUT` to block, `DELETE` to stop.
+    pub fn blocking(me: &str, target: &str) -> String {
+        format!("{USERS}/{me}/blocking/{target}")
     }
 }
 

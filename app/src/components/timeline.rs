@@ -34,6 +34,9 @@ pub fn TimelineView(#[prop(into)] key: Signal<TimelineKey>) -> impl IntoView {
             <Show when=empty>
                 <p class="card empty">"No tweets yet."</p>
             </Show>
+            <Show when=move || tweets.delete_error.with(Option::is_some)>
+                <p class="form-error" role="alert">{move || tweets.delete_error.get()}</p>
+            </Show>
             <Show when=move || load_error.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || load_error.get()}</p>
             </Show>

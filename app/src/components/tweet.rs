@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::api::TweetDto;
+use super::form::enhance;
+use crate::api::{TweetDto, Values};
 use crate::flux::{
     clock::{absolute, relative},
-    use_clock, Clock, PendingTweet, TweetSignals,
+    use_clock, use_session, Action, Clock, PendingTweet, TweetSignals,
 };
 
 /// The timeline's rows: pending posts on top, then the confirmed tweets.
@@ -27,6 +28,8 @@ pub(crate) fn rows(tweets: TweetSignals) -> impl Fn() -> Vec<Row> {
 #[derive(Clone)]
 pub struct Row {
     pub(crate) key: String,
+    /// The stored tweet's id; `None` while it is being sent.
+    id: Option<String>,
     author: String,
     body: String,
     at: String,
@@ -37,6 +40,7 @@ impl Row {
     fn sending(tweet: &PendingTweet) -> Self {
         Self {
             key: format!("pending-{}", tweet.local_id),
+            id: None,
             author: tweet.author.clone(),
             body: tweet.body.clone(),
             at: tweet.at.clone(),
@@ -47,6 +51,7 @@ impl Row {
     fn confirmed(tweet: &TweetDto) -> Self {
         Self {
             key: tweet.id.clone(),
+            id: Some(tweet.id.clone()),
             author: tweet.tweetedby.clone(),
             body: tweet.body.clone(),
             at: tweet.timestamp.clone(),
@@ -58,12 +63,18 @@ impl Row {
 #[component]
 pub(crate) fn TweetItem(row: Row) -> impl IntoView {
     let Row {
+        id,
         author,
         body,
         at,
         sending,
         ..
     } = row;
+    // Untracked: logging in or out replaces the whole list anyway.
+    let mine = use_session()
+        .user
+        .with_untracked(|me| me.as_ref().is_some_and(|me| me.username == author));
+    let delete = id.filter(|_| mine).map(|id| view! { <DeleteTweet id /> });
     view! {
         <li
             class="tweet card"
@@ -73,18 +84,50 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
             <Avatar name=author.clone() />
             <div class="tweet-main">
                 <div class="tweet-meta">
-                    // A plain link: the router still takes the click, and
-                    // `<A>` would add its code for a String href to the WASM
-                    // for an `aria-current` a tweet's author never needs.
-                    <a href=format!("/u/{author}") class="author">
+                    // A plain link, and `rel="external"` keeps the router
+                    // off it: a full page load brings the author's profile
+                    // card with the page (the API looks users up by id, not
+                    // name), and `<A>` would add its code to the WASM for an
+                    // `aria-current` a tweet's author never needs.
+                    <a href=format!("/u/{author}") class="author" rel="external">
                         {author.clone()}
                     </a>
                     <Time timestamp=at />
                     {sending.then(|| view! { <span class="sending">"Sending…"</span> })}
+                    {delete}
                 </div>
                 <p class="tweet-body">{body}</p>
             </div>
         </li>
+    }
+    .into_any()
+}
+
+/// "Delete", then "Delete this tweet?" and the button that does it: a
+/// disclosure, so the confirmation works without JavaScript too; the form
+/// posts back to the page it was on.
+#[component]
+fn DeleteTweet(id: String) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let here = location.pathname.get_untracked() + &location.search.get_untracked();
+    let here = if here.is_empty() {
+        "/".to_string()
+    } else {
+        here
+    };
+    let remove = id.clone();
+    let submit = enhance(move |_: Values| Some(Action::DeleteTweet(remove.clone())));
+    view! {
+        <details class="tweet-delete">
+            <summary>"Delete"</summary>
+            <form method="post" action=format!("/t/{id}/delete") on:submit=submit>
+                <input type="hidden" name="next" value=here />
+                <span>"Delete this tweet?"</span>
+                <button type="submit" class="button danger">
+                    "Yes, delete"
+                </button>
+            </form>
+        </details>
     }
     .into_any()
 }

@@ -5,7 +5,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use leptos::task::spawn_local;
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{Action, Command, Dispatcher, FormKind, TimelineKey};
+use super::{Action, Command, Dispatcher, FormKind, RelationChange, TimelineKey};
 use crate::api::{
     paths, ErrorBody, ErrorCode, NewTweet, TweetDto, TweetList, UserDto, PAGE_DEFAULT,
 };
@@ -31,14 +31,19 @@ async fn request(command: Command) -> Action {
         }
         Command::FetchTweets { key, max_id } => {
             let mut query = vec![("limit", PAGE_DEFAULT.to_string())];
-            if let TimelineKey::Author(name) = &key {
-                query.push(("tweetedby", name.clone()));
-            }
+            let path = match &key {
+                TimelineKey::Home => paths::HOME_TIMELINE,
+                TimelineKey::Everyone => paths::TWEETS,
+                TimelineKey::Author(name) => {
+                    query.push(("tweetedby", name.clone()));
+                    paths::TWEETS
+                }
+            };
             let older = max_id.is_some();
             if let Some(id) = max_id {
                 query.push(("max_id", id));
             }
-            let builder = Request::get(paths::TWEETS).query(query);
+            let builder = Request::get(path).query(query);
             match send::<TweetList>(builder.build()).await {
                 Ok((list, _)) => Action::ReceivedTweets {
                     key,
@@ -46,6 +51,26 @@ async fn request(command: Command) -> Action {
                     older,
                 },
                 Err(error) => Action::TimelineFailed { key, error },
+            }
+        }
+        Command::DeleteTweet { id } => {
+            match send_empty(Request::delete(&paths::tweet(&id)).build()).await {
+                // Gone already is gone all the same.
+                Ok(()) => Action::TweetDeleted(id),
+                Err(error) if error.error == ErrorCode::NotFound => Action::TweetDeleted(id),
+                Err(error) => Action::DeleteFailed { id, error },
+            }
+        }
+        Command::SetRelationship { me, target, change } => {
+            let request = match change {
+                RelationChange::Follow => Request::put(&paths::following(&me, &target)),
+                RelationChange::Unfollow => Request::delete(&paths::following(&me, &target)),
+                RelationChange::Block => Request::put(&paths::blocking(&me, &target)),
+                RelationChange::Unblock => Request::delete(&paths::blocking(&me, &target)),
+            };
+            match send_empty(request.build()).await {
+                Ok(()) => Action::RelationshipSaved,
+                Err(error) => Action::RelationshipFailed(error),
             }
         }
         Command::LogIn(login) => {

@@ -23,6 +23,30 @@ pub fn relative(timestamp: &str, now: DateTime<Utc>) -> String {
     }
 }
 
+/// "Joined November 2026": a profile's join date, by hand like
+/// [`absolute`].
+pub fn joined(timestamp: &str) -> String {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match parse(timestamp) {
+        Some(at) => format!("Joined {} {}", MONTHS[at.month0() as usize], at.year()),
+        None => String::new(),
+    }
+}
+
 /// The absolute time for the tooltip, e.g. "2026-11-26 20:41 UTC".
 /// Written out by hand: chrono's `format("%Y-%m-%d %H:%M UTC")` brings its
 /// strftime parser and formatter, which made the main WASM chunk 6 KB
@@ -92,6 +116,13 @@ mod tests {
         assert_eq!(relative("2026-11-26T19:57:00Z", now), "3 minutes ago");
         assert_eq!(relative("2026-11-24T20:00:00Z", now), "2 days ago");
         assert_eq!(relative("not a time", now), "not a time");
+    }
+
+    #[test]
+    fn a_join_date_is_a_month_and_a_year() {
+        assert_eq!(joined("2026-11-26T19:00:00Z"), "Joined November 2026");
+        assert_eq!(joined("2026-01-02T00:00:00Z"), "Joined January 2026");
+        assert_eq!(joined("garbage"), "");
     }
 
     #[test]

@@ -19,6 +19,7 @@
 mod api;
 pub(crate) mod clock;
 pub mod page_data;
+pub(crate) mod profile;
 pub(crate) mod session;
 pub(crate) mod store;
 pub(crate) mod tweets;
@@ -27,10 +28,12 @@ pub(crate) mod types;
 use leptos::prelude::*;
 
 use crate::api::{ErrorBody, LoginRequest, SignUp, TweetDto, UpdateUser, UserDto};
-pub use page_data::{FormFeedback, PageData, Timeline};
+pub use page_data::{FormFeedback, PageData, ProfileCard, Timeline};
+pub(crate) use profile::ProfileState;
+pub use profile::RelationChange;
 pub(crate) use session::SessionState;
 use store::State;
-pub(crate) use store::{Clock, FieldSignal, SessionSignals, TweetSignals};
+pub(crate) use store::{Clock, FieldSignal, ProfileSignals, SessionSignals, TweetSignals};
 pub(crate) use tweets::{PendingTweet, TweetState};
 pub use types::{FormKind, TimelineKey};
 
@@ -53,6 +56,10 @@ pub(crate) enum Action {
     SignUp(SignUp),
     UpdateProfile(UpdateUser),
     LogOut,
+    /// Follow, unfollow, block or unblock the profile's user.
+    ChangeRelationship(RelationChange),
+    /// Delete your tweet (after its confirmation).
+    DeleteTweet(String),
     /// The clock ticked (every 30 s), so relative times move on.
     Tick(chrono::DateTime<chrono::Utc>),
 
@@ -75,6 +82,15 @@ pub(crate) enum Action {
     /// The server refused pending tweet `local_id`.
     TweetFailed {
         local_id: u64,
+        error: ErrorBody,
+    },
+    /// The server made the profile's change.
+    RelationshipSaved,
+    RelationshipFailed(ErrorBody),
+    /// The server deleted tweet `id` (or it was gone already).
+    TweetDeleted(String),
+    DeleteFailed {
+        id: String,
         error: ErrorBody,
     },
     /// Logged in (by login or sign-up): the session's user.
@@ -104,6 +120,15 @@ pub(crate) enum Command {
         key: TimelineKey,
         max_id: Option<String>,
     },
+    DeleteTweet {
+        id: String,
+    },
+    /// `me` (a user id) changes how they stand with `target`.
+    SetRelationship {
+        me: String,
+        target: String,
+        change: RelationChange,
+    },
     LogIn(LoginRequest),
     SignUp(SignUp),
     UpdateProfile {
@@ -122,6 +147,7 @@ pub(crate) struct Dispatcher {
     state: StoredValue<State>,
     tweets: TweetSignals,
     session: SessionSignals,
+    profile: ProfileSignals,
     clock: Clock,
     /// Where a command asked to go; [`FollowNavigation`] goes there.
     navigation: FieldSignal<Option<&'static str>>,
@@ -132,6 +158,7 @@ impl Dispatcher {
         let state = StoredValue::new(State {
             tweets: TweetState::seeded(data),
             session: SessionState::seeded(data),
+            profile: ProfileState::seeded(data),
             now: data.now(),
             navigation: None,
         });
@@ -139,6 +166,7 @@ impl Dispatcher {
             state,
             tweets: TweetSignals::new(state),
             session: SessionSignals::new(state),
+            profile: ProfileSignals::new(state),
             clock: Clock::new(state),
             navigation: store::navigation(state),
         }
@@ -157,6 +185,7 @@ impl Dispatcher {
         self.state.with_value(|after| {
             self.tweets.notify_changed(&before, after);
             self.session.notify_changed(&before, after);
+            self.profile.notify_changed(&before, after);
             self.clock.notify_changed(&before, after);
         });
         for command in commands {
@@ -195,6 +224,7 @@ pub(crate) fn provide_flux(data: &PageData) -> Dispatcher {
     provide_context(dispatcher);
     provide_context(dispatcher.tweets);
     provide_context(dispatcher.session);
+    provide_context(dispatcher.profile);
     provide_context(dispatcher.clock);
     dispatcher
 }
@@ -208,6 +238,10 @@ pub(crate) fn use_tweets() -> TweetSignals {
 }
 
 pub(crate) fn use_session() -> SessionSignals {
+    expect_context()
+}
+
+pub(crate) fn use_profile() -> ProfileSignals {
     expect_context()
 }
 

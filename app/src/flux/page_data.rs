@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::types::{FormKind, TimelineKey};
-use crate::api::{ErrorBody, TweetDto, UserDto, Values};
+use crate::api::{ErrorBody, Relationship, TweetDto, UserDto, Values};
 
 /// Name of the `<meta>` element that carries the page data.
 pub const META_NAME: &str = "chirp-page-data";
@@ -25,6 +25,9 @@ pub struct PageData {
     pub user_etag: Option<String>,
     /// The timeline the page shows, if it shows one.
     pub timeline: Option<Timeline>,
+    /// The user a `/u/:username` page is about, if they exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProfileCard>,
     /// Errors of a form posted without JavaScript, shown on the re-rendered
     /// page.
     pub form: Option<FormFeedback>,
@@ -42,6 +45,17 @@ pub struct Timeline {
     /// Why it could not be loaded (e.g. no such user).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorBody>,
+}
+
+/// A user's card on their page: who they are, their counts, and how the
+/// reader stands with them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfileCard {
+    /// With their follow counts.
+    pub user: UserDto,
+    /// `None` when the reader is logged out or is this user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship: Option<Relationship>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

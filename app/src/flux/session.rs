@@ -60,7 +60,7 @@ impl SessionState {
             FormKind::SignUp => Some(&mut self.sign_up),
             FormKind::Profile => Some(&mut self.profile),
             FormKind::LogOut => Some(&mut self.log_out),
-            FormKind::Tweet => None,
+            FormKind::Tweet | FormKind::Relationship => None,
         }
     }
 }

@@ -16,6 +16,8 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::{
+    page_data::ProfileCard,
+    profile::ProfileState,
     session::{FormState, SessionState},
     tweets::{PendingTweet, TweetState},
     Action, Command, TimelineKey,
@@ -27,6 +29,7 @@ use crate::api::{ErrorBody, TweetDto, UserDto};
 pub(super) struct State {
     pub(super) tweets: TweetState,
     pub(super) session: SessionState,
+    pub(super) profile: ProfileState,
     pub(super) now: DateTime<Utc>,
     /// Where the last [`Command::Navigate`] asked to go.
     pub(super) navigation: Option<&'static str>,
@@ -37,8 +40,11 @@ impl State {
         super::clock::reduce(&mut self.now, action);
         // The tweet reducer needs the author of a new post: the session
         // as it was before this action.
-        let user = self.session.user.as_ref().map(|u| u.username.as_str());
-        let mut commands = super::tweets::reduce(&mut self.tweets, action, user, self.now);
+        let user = self.session.user.as_ref();
+        let name = user.map(|u| u.username.as_str());
+        let mut commands = super::tweets::reduce(&mut self.tweets, action, name, self.now);
+        let id = user.map(|u| u.id.as_str());
+        commands.extend(super::profile::reduce(&mut self.profile, action, id));
         commands.extend(super::session::reduce(&mut self.session, action));
         commands
     }
@@ -119,6 +125,7 @@ pub struct TweetSignals {
     pub load_error: FieldSignal<Option<String>>,
     pub draft: FieldSignal<String>,
     pub post_error: FieldSignal<Option<ErrorBody>>,
+    pub delete_error: FieldSignal<Option<String>>,
 }
 
 impl TweetSignals {
@@ -132,6 +139,7 @@ impl TweetSignals {
             load_error: FieldSignal::new(state, |s| &s.tweets.load_error),
             draft: FieldSignal::new(state, |s| &s.tweets.draft),
             post_error: FieldSignal::new(state, |s| &s.tweets.post_error),
+            delete_error: FieldSignal::new(state, |s| &s.tweets.delete_error),
         }
     }
 
@@ -144,6 +152,7 @@ impl TweetSignals {
         self.load_error.notify_if_changed(before, after);
         self.draft.notify_if_changed(before, after);
         self.post_error.notify_if_changed(before, after);
+        self.delete_error.notify_if_changed(before, after);
     }
 }
 
@@ -181,6 +190,30 @@ impl SessionSignals {
         self.sign_up.notify_if_changed(before, after);
         self.profile.notify_if_changed(before, after);
         self.log_out.notify_if_changed(before, after);
+    }
+}
+
+/// The profile card as views see it.
+#[derive(Clone, Copy)]
+pub struct ProfileSignals {
+    pub card: FieldSignal<Option<ProfileCard>>,
+    pub pending: FieldSignal<bool>,
+    pub error: FieldSignal<Option<String>>,
+}
+
+impl ProfileSignals {
+    pub(super) fn new(state: StoredValue<State>) -> Self {
+        Self {
+            card: FieldSignal::new(state, |s| &s.profile.card),
+            pending: FieldSignal::new(state, |s| &s.profile.pending),
+            error: FieldSignal::new(state, |s| &s.profile.error),
+        }
+    }
+
+    pub(super) fn notify_changed(&self, before: &State, after: &State) {
+        self.card.notify_if_changed(before, after);
+        self.pending.notify_if_changed(before, after);
+        self.error.notify_if_changed(before, after);
     }
 }
 

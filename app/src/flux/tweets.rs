@@ -37,6 +37,11 @@ pub struct TweetState {
     pub draft: String,
     /// Why the last post was refused.
     pub post_error: Option<ErrorBody>,
+    /// Tweets being deleted, gone from `tweets` meanwhile, with where they
+    /// stood to put them back if the server refuses.
+    deleting: Vec<(usize, TweetDto)>,
+    /// Why the last deletion was refused.
+    pub delete_error: Option<String>,
     next_local_id: u64,
 }
 
@@ -99,6 +104,9 @@ pub fn reduce(
             state.loading = false;
             state.load_error = Some(load_error(key, error));
         }
+        Action::DeleteTweet(id) => return delete(state, id),
+        Action::TweetDeleted(id) => state.deleting.retain(|(_, t)| &t.id != id),
+        Action::DeleteFailed { id, error } => undelete(state, id, error),
         Action::LoggedIn(_) | Action::LoggedOut => {
             // Another person's view: nothing of the previous one stays.
             *state = TweetState {
@@ -153,6 +161,27 @@ fn refuse(state: &mut TweetState, local_id: u64, error: &ErrorBody) {
         }
     }
     state.post_error = Some(error.clone());
+}
+
+fn delete(state: &mut TweetState, id: &str) -> Vec<Command> {
+    let Some(at) = state.tweets.iter().position(|t| t.id == id) else {
+        return vec![];
+    };
+    let tweet = state.tweets.remove(at);
+    state.deleting.push((at, tweet));
+    state.delete_error = None;
+    vec![Command::DeleteTweet { id: id.to_string() }]
+}
+
+fn undelete(state: &mut TweetState, id: &str, error: &ErrorBody) {
+    if let Some(i) = state.deleting.iter().position(|(_, t)| t.id == id) {
+        let (at, tweet) = state.deleting.remove(i);
+        state.tweets.insert(at.min(state.tweets.len()), tweet);
+    }
+    state.delete_error = Some(format!(
+        "The tweet could not be deleted: {}.",
+        error.message.trim_end_matches('.')
+    ));
 }
 
 fn show(state: &mut TweetState, key: &TimelineKey) -> Vec<Command> {
@@ -462,6 +491,40 @@ mod tests {
         assert_eq!(
             state.load_error.as_deref(),
             Some("There is no user called @ghost.")
+        );
+    }
+
+    #[test]
+    fn a_deleted_tweet_goes_at_once_and_comes_back_in_place_if_refused() {
+        let mut state = home(vec![
+            tweet("3", "ann"),
+            tweet("2", "ann"),
+            tweet("1", "bob"),
+        ]);
+        let commands = run(&mut state, Action::DeleteTweet("2".into()));
+        assert_eq!(commands, vec![Command::DeleteTweet { id: "2".into() }]);
+        let ids = |s: &TweetState| s.tweets.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&state), ["3", "1"]);
+        run(
+            &mut state,
+            Action::DeleteFailed {
+                id: "2".into(),
+                error: error("storage unavailable"),
+            },
+        );
+        assert_eq!(ids(&state), ["3", "2", "1"], "back where it was");
+        assert_eq!(
+            state.delete_error.as_deref(),
+            Some("The tweet could not be deleted: storage unavailable.")
+        );
+        run(&mut state, Action::DeleteTweet("2".into()));
+        run(&mut state, Action::TweetDeleted("2".into()));
+        assert_eq!(ids(&state), ["3", "1"]);
+        assert_eq!(state.delete_error, None);
+        assert_eq!(
+            run(&mut state, Action::DeleteTweet("2".into())),
+            vec![],
+            "gone already"
         );
     }
 

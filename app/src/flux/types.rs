@@ -15,12 +15,16 @@ pub enum FormKind {
     LogOut,
     /// The composer (its state lives with the tweets).
     Tweet,
+    /// Follow or block on a profile (its state lives with the profile).
+    Relationship,
 }
 
 /// Which timeline a page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TimelineKey {
-    /// Everyone's tweets (the home page).
+    /// The logged-in user's and those they follow (`/`).
+    Home,
+    /// Everyone's tweets (`/everyone`).
     Everyone,
     /// One user's tweets (`/u/:username`).
     Author(String),
@@ -29,7 +33,8 @@ pub enum TimelineKey {
 impl TimelineKey {
     pub(crate) fn shows(&self, tweet: &TweetDto) -> bool {
         match self {
-            Self::Everyone => true,
+            // The only new tweets a page adds are the reader's own.
+            Self::Home | Self::Everyone => true,
             Self::Author(name) => name.eq_ignore_ascii_case(&tweet.tweetedby),
         }
     }

@@ -2,7 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::{components::timeline::TimelineView, flux::TimelineKey};
+use crate::{
+    components::{profile::ProfileCardView, timeline::TimelineView},
+    flux::{use_profile, TimelineKey},
+};
 
 /// `/u/:username`: one user's tweets.
 #[component]
@@ -19,9 +22,13 @@ pub fn UserPage() -> impl IntoView {
     let title = leptos::text_prop::TextProp::from(format!("@{}", username.get_untracked()));
     #[cfg(not(feature = "ssr"))]
     let title = leptos::text_prop::TextProp::from(move || format!("@{}", username.get()));
+    let card = use_profile().card;
     view! {
         <Title text=title />
-        <h1 class="page-title">"@" {username}</h1>
+        <Show when=move || card.with(Option::is_none)>
+            <h1 class="page-title">"@" {username}</h1>
+        </Show>
+        <ProfileCardView />
         <TimelineView key />
     }
     .into_any()

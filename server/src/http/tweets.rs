@@ -12,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     dto,
-    extract::{parse_id, AppJson, AppQuery, AuthUser},
+    extract::{parse_id, AppJson, AppQuery, AuthUser, MaybeUser},
     pagination::{next_link, PageQuery},
 };
 use crate::{
@@ -49,7 +49,8 @@ pub struct ListQuery {
     since_id: Option<String>,
 }
 
-/// Everyone's tweets, or one user's with `tweetedby`, newest first.
+/// Everyone's tweets, or one user's with `tweetedby`, newest first. A
+/// logged-in reader sees none of those they block or who block them.
 #[utoipa::path(get, path = "/api/v2/tweets", tag = "tweets", params(ListQuery),
     responses(
         (status = 200, body = TweetList, description = "a page of tweets, newest first",
@@ -59,6 +60,7 @@ pub struct ListQuery {
     ))]
 async fn list(
     State(tweets): State<Tweets>,
+    MaybeUser(me): MaybeUser,
     AppQuery(query): AppQuery<ListQuery>,
 ) -> Result<impl IntoResponse> {
     let page = PageQuery {
@@ -72,7 +74,8 @@ async fn list(
         query.tweetedby.as_deref().map(Username::parse).transpose(),
     ),)
         .parsed()?;
-    let found = tweets.timeline(author.as_ref(), page).await?;
+    let reader = me.map(|me| me.user.id);
+    let found = tweets.timeline(reader, author.as_ref(), page).await?;
     let link = next_link(
         "/api/v2/tweets",
         author.map(|a| format!("tweetedby={a}")),

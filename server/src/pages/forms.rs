@@ -6,10 +6,10 @@
 
 use app::{
     api::{LoginRequest, NewTweet, SignUp, UpdateUser, Values},
-    flux::{FormFeedback, FormKind},
+    flux::{FormFeedback, FormKind, RelationChange},
 };
 use axum::{
-    extract::{FromRequestParts, Request, State},
+    extract::{FromRequestParts, Path, Request, State},
     http::{header, request::Parts, StatusCode},
     response::{IntoResponse, Response},
 };
@@ -17,6 +17,7 @@ use axum_extra::extract::CookieJar;
 
 use super::{failure_page, page, View};
 use crate::{
+    domain::Username,
     error::Error,
     http::{
         cookies,
@@ -112,6 +113,15 @@ impl Post {
             Some((status, feedback)),
         )
         .await
+    }
+
+    /// Renders a refusal as the page at `path`, for a form that posts to
+    /// an address of its own (`/u/ann/follow` refused shows `/u/ann`).
+    fn shown_at(mut self, path: &str) -> Self {
+        if let Ok(uri) = path.parse() {
+            self.parts.uri = uri;
+        }
+        self
     }
 
     fn jar(&self) -> CookieJar {
@@ -230,4 +240,113 @@ pub(super) async fn log_out(State(state): State<AppState>, request: Request) -> 
     }
     let jar = cookies::without_session(post.jar(), &state.config);
     see_other("/", Some(jar))
+}
+
+/// `/u/:username/follow` (or `unfollow`, `block`, `unblock`), back to
+/// the profile.
+pub(super) async fn relationship(
+    State(state): State<AppState>,
+    Path((username, segment)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let view = View::User(username.clone());
+    let (post, _) = read_post!(state, request, view.clone(), FormKind::Relationship);
+    let Some(change) = RelationChange::from_segment(&segment) else {
+        return post
+            .refused(
+                &state,
+                View::NotFound,
+                FormKind::Relationship,
+                Error::NotFound,
+                &[],
+            )
+            .await;
+    };
+    let Some(me) = post.me.clone() else {
+        return see_other("/login", None);
+    };
+    let done = async {
+        let name = Username::parse(&username).map_err(|_| Error::NotFound)?;
+        let target = state.accounts.by_username(&name).await?.id;
+        let (social, me) = (&state.social, &me.user);
+        match change {
+            RelationChange::Follow => social.follow(me, me.id, target).await,
+            RelationChange::Unfollow => social.unfollow(me, me.id, target).await,
+            RelationChange::Block => social.block(me, me.id, target).await,
+            RelationChange::Unblock => social.unblock(me, me.id, target).await,
+        }
+    };
+    match done.await {
+        Ok(()) => see_other(&format!("/u/{username}"), None),
+        Err(Error::Unauthorized) => see_other("/login", None),
+        Err(error) => {
+            post.shown_at(&format!("/u/{username}"))
+                .refused(&state, view, FormKind::Relationship, error, &[])
+                .await
+        }
+    }
+}
+
+/// `/t/:id/delete`: deletes your tweet and goes back to the page the form
+/// was on (`next`). A tweet that is gone, or was never yours, is not
+/// there to delete: the page shows as it is.
+pub(super) async fn delete_tweet(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let (post, values) = read_post!(state, request, View::Home, FormKind::Tweet);
+    let Some(me) = post.me.clone() else {
+        return see_other("/login", None);
+    };
+    let next = values.get("next");
+    let back = local_path(&next);
+    let deleted = match crate::http::extract::parse_id(&id) {
+        Ok(id) => state.tweets.delete(&me, id).await,
+        Err(_) => Err(Error::NotFound),
+    };
+    match deleted {
+        Ok(()) | Err(Error::NotFound) => see_other(back, None),
+        Err(Error::Unauthorized) => see_other("/login", None),
+        Err(error) => {
+            post.shown_at("/")
+                .refused(&state, View::Home, FormKind::Tweet, error, &[])
+                .await
+        }
+    }
+}
+
+/// `next` if it is a path of this site, else `/`: a form must not send
+/// anyone elsewhere (`//host` and `/\host` are other sites to browsers).
+fn local_path(next: &str) -> &str {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(char::is_control);
+    if local {
+        next
+    } else {
+        "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn a_form_only_sends_back_to_a_page_of_this_site() {
+        assert_eq!(local_path("/u/ann?max_id=5"), "/u/ann?max_id=5");
+        assert_eq!(local_path("/everyone"), "/everyone");
+        for elsewhere in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+            "u/ann",
+            "/\nx",
+        ] {
+            assert_eq!(local_path(elsewhere), "/", "{elsewhere:?}");
+        }
+    }
 }

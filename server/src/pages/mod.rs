@@ -9,8 +9,8 @@ mod csp;
 mod forms;
 
 use app::{
-    api::ErrorBody,
-    flux::{FormFeedback, FormKind, PageData, Timeline, TimelineKey},
+    api::{ErrorBody, FollowCounts, TweetDto, UserDto},
+    flux::{FormFeedback, FormKind, PageData, ProfileCard, Timeline, TimelineKey},
     shell,
 };
 use axum::{
@@ -18,7 +18,7 @@ use axum::{
     extract::{FromRequestParts, Path, Request, State},
     http::{header, request::Parts, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use chrono::{SecondsFormat, Utc};
@@ -29,6 +29,7 @@ use crate::{
     error::{Error, Result},
     http::{dto, extract::MaybeUser, pagination::PageQuery},
     services::SignedIn,
+    store::{AuthoredTweet, Page},
     AppState,
 };
 
@@ -40,19 +41,25 @@ pub fn router() -> Router<AppState> {
     let _ = any_spawner::Executor::init_tokio();
     Router::new()
         .route("/", get(home).post(forms::tweet))
+        .route("/everyone", get(everyone))
         .route("/login", get(login).post(forms::log_in))
         .route("/signup", get(sign_up).post(forms::sign_up))
         .route("/profile", get(profile).post(forms::profile))
         .route("/logout", get(logout).post(forms::log_out))
         .route("/u/{username}", get(user))
+        .route("/u/{username}/{change}", post(forms::relationship))
+        .route("/t/{id}/delete", post(forms::delete_tweet))
         .fallback(file_or_not_found)
 }
 
 /// Which page, with what its address asks for.
 #[derive(Clone, Debug)]
 enum View {
-    /// The timeline for a logged-in user; the login form for anyone else.
+    /// The home timeline for a logged-in user; the login form for anyone
+    /// else.
     Home,
+    /// Everyone's tweets.
+    Everyone,
     LogIn,
     SignUp,
     Profile,
@@ -64,6 +71,10 @@ enum View {
 
 async fn home(State(state): State<AppState>, request: Request) -> Response {
     show(&state, request, View::Home).await
+}
+
+async fn everyone(State(state): State<AppState>, request: Request) -> Response {
+    show(&state, request, View::Everyone).await
 }
 
 async fn login(State(state): State<AppState>, request: Request) -> Response {
@@ -157,8 +168,12 @@ async fn load(
     };
     let mut status = StatusCode::OK;
     let timeline = match view {
-        View::Home if me.is_some() => Some((TimelineKey::Everyone, None)),
-        View::User(name) => Some((TimelineKey::Author(name.clone()), Some(name.as_str()))),
+        View::Home if me.is_some() => Some(TimelineKey::Home),
+        View::Everyone => Some(TimelineKey::Everyone),
+        View::User(name) => {
+            data.profile = profile_card(state, me, name).await?;
+            Some(TimelineKey::Author(name.clone()))
+        }
         View::Profile => {
             data.saved = param("saved").map(|_| FormKind::Profile);
             None
@@ -169,26 +184,22 @@ async fn load(
         }
         _ => None,
     };
-    if let Some((key, author)) = timeline {
+    if let Some(key) = timeline {
         let cursor = PageQuery {
             max_id: param("max_id"),
             ..PageQuery::default()
         };
-        let loaded = match (cursor.page(), author.map(Username::parse).transpose()) {
-            (Ok(page), Ok(author)) => state
-                .tweets
-                .timeline(author.as_ref(), page)
+        let loaded = match cursor.page() {
+            Ok(page) => timeline_page(state, me, &key, page)
                 .await
-                .map(|t| (page, t)),
-            (Err(error), _) => Err(error),
-            // A name nobody can have is nobody's.
-            (_, Err(_)) => Err(Error::NotFound),
+                .map(|tweets| (page, tweets)),
+            Err(error) => Err(error),
         };
         data.timeline = Some(match loaded {
             Ok((page, tweets)) => Timeline {
                 has_more: page.is_full(tweets.len()),
                 key,
-                tweets: tweets.iter().map(dto::tweet).collect(),
+                tweets,
                 error: None,
             },
             Err(error) if error.status().is_server_error() => return Err(error),
@@ -204,6 +215,66 @@ async fn load(
         });
     }
     Ok((data, status))
+}
+
+/// A page of `key`'s timeline as `me` sees it.
+async fn timeline_page(
+    state: &AppState,
+    me: Option<&SignedIn>,
+    key: &TimelineKey,
+    page: Page,
+) -> Result<Vec<TweetDto>> {
+    let reader = me.map(|me| me.user.id);
+    let shown = |tweets: &[AuthoredTweet]| tweets.iter().map(dto::tweet).collect();
+    Ok(match key {
+        TimelineKey::Home => {
+            let me = me.ok_or(Error::Unauthorized)?;
+            shown(&state.social.home(&me.user, page).await?)
+        }
+        TimelineKey::Everyone => shown(&state.tweets.timeline(reader, None, page).await?),
+        TimelineKey::Author(name) => {
+            // A name nobody can have is nobody's.
+            let author = Username::parse(name).map_err(|_| Error::NotFound)?;
+            shown(&state.tweets.timeline(reader, Some(&author), page).await?)
+        }
+    })
+}
+
+/// The card of the user called `name` (none if nobody is), with how `me`
+/// stands with them.
+async fn profile_card(
+    state: &AppState,
+    me: Option<&SignedIn>,
+    name: &str,
+) -> Result<Option<ProfileCard>> {
+    let Ok(name) = Username::parse(name) else {
+        return Ok(None);
+    };
+    let user = match state.accounts.by_username(&name).await {
+        Ok(user) => user,
+        Err(Error::NotFound) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let counts = state.social.counts(user.id).await?;
+    let relationship = match me {
+        Some(me) if me.user.id != user.id => Some(
+            state
+                .social
+                .relationship(&me.user, me.user.id, user.id)
+                .await?,
+        ),
+        _ => None,
+    };
+    Ok(Some(ProfileCard {
+        user: UserDto {
+            follows: Some(FollowCounts {
+                following: counts.following,
+                followers: counts.followers,
+            }),
+            ..dto::user(&user, false)
+        },
+        relationship,
+    }))
 }
 
 /// The stylesheet's address: `/pkg/chirp.css`, or with the content hash
@@ -307,8 +378,9 @@ mod tests {
     }
 
     /// The routes `router()` gives a page.
-    const PAGES: [&str; 6] = [
+    const PAGES: [&str; 7] = [
         "/",
+        "/everyone",
         "/login",
         "/signup",
         "/profile",

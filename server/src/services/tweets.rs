@@ -75,8 +75,14 @@ impl Tweets {
     }
 
     /// Everyone's tweets, or `author`'s (404 if nobody has that name),
-    /// newest first.
-    pub async fn timeline(&self, author: Option<&Username>, page: Page) -> Result<Arc<TweetPage>> {
+    /// newest first, as `reader` may see them: without the tweets of
+    /// those they block or who block them.
+    pub async fn timeline(
+        &self,
+        reader: Option<Id>,
+        author: Option<&Username>,
+        page: Page,
+    ) -> Result<Arc<TweetPage>> {
         let author = match author {
             None => None,
             Some(name) => Some(
@@ -88,14 +94,20 @@ impl Tweets {
                     .id,
             ),
         };
-        let newest = author.is_none() && page.is_newest();
+        let hidden = match reader {
+            Some(reader) => self.store.follows.hidden_from(reader).await?,
+            None => Vec::new(),
+        };
+        // The shared newest page is everyone's only while nobody is hidden.
+        let newest = author.is_none() && hidden.is_empty() && page.is_newest();
         let generation = self.newest.generation();
         if newest {
             if let Some(rows) = self.newest.get(generation, page) {
                 return Ok(rows);
             }
         }
-        let rows = Arc::new(TweetPage::new(self.store.tweets.page(author, page).await?));
+        let rows = self.store.tweets.page(author, &hidden, page).await?;
+        let rows = Arc::new(TweetPage::new(rows));
         if newest {
             self.newest.put(generation, page, rows.clone());
         }

@@ -54,8 +54,14 @@ pub trait TweetStore: Send + Sync {
     /// someone else's tweet and a missing one look the same (404).
     async fn delete(&self, id: Id, author_id: Id) -> StoreResult<bool>;
     /// Everyone's tweets, or one author's, newest first, with their
-    /// authors' usernames.
-    async fn page(&self, author: Option<Id>, page: Page) -> StoreResult<Vec<AuthoredTweet>>;
+    /// authors' usernames, leaving out the tweets of the authors in
+    /// `hidden` (whom the reader blocks or is blocked by).
+    async fn page(
+        &self,
+        author: Option<Id>,
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<AuthoredTweet>>;
 }
 
 #[async_trait]
@@ -100,6 +106,9 @@ pub trait FollowStore: Send + Sync {
     async fn follows(&self, follower: Id, user: Id) -> StoreResult<bool>;
     /// Whether `blocker` blocks `user`.
     async fn blocks(&self, blocker: Id, user: Id) -> StoreResult<bool>;
+    /// Everyone `user` blocks or is blocked by: whose tweets `user` does
+    /// not see, and who does not see theirs.
+    async fn hidden_from(&self, user: Id) -> StoreResult<Vec<Id>>;
     /// The users `follower` follows, by user id, newest first.
     async fn following(&self, follower: Id, page: Page) -> StoreResult<Vec<User>>;
     /// The users following `user`, by user id, newest first.

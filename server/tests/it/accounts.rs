@@ -334,7 +334,16 @@ async fn demo_data_is_added_only_to_an_empty_store(backend: Backend) {
     server::seed::demo(&state).await.unwrap();
     let page = Page::first(Limit::new(100).unwrap());
     assert_eq!(store.store.users.list(page).await.unwrap().len(), 3);
-    assert_eq!(store.store.tweets.page(None, page).await.unwrap().len(), 4);
+    assert_eq!(
+        store
+            .store
+            .tweets
+            .page(None, &[], page)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
     let ada = state
         .accounts
         .log_in(&login("ada", "ada-demo-password"), HERE, None)

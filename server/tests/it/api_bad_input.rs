@@ -293,6 +293,7 @@ async fn script_in_a_tweet_is_stored_as_text_and_returned_as_a_json_string(backe
         .tweets
         .page(
             None,
+            &[],
             server::store::Page::first(server::store::Limit::new(1).unwrap()),
         )
         .await

@@ -47,7 +47,7 @@ async fn filled_tweets_read_back_like_posted_ones() {
 
     // Newest first, ids strictly decreasing, bodies as parsed, with their
     // authors' usernames, in one query.
-    let newest = store.tweets.page(None, page(20)).await.unwrap();
+    let newest = store.tweets.page(None, &[], page(20)).await.unwrap();
     assert_eq!(newest.len(), 20);
     assert!(newest.windows(2).all(|w| w[0].tweet.id > w[1].tweet.id));
     assert!(newest[0].tweet.body.as_str().ends_with("#44999"));
@@ -82,12 +82,12 @@ async fn filled_tweets_read_back_like_posted_ones() {
         max_id: Some(deep),
         ..page(20)
     };
-    let found = store.tweets.page(None, deep_page).await.unwrap();
+    let found = store.tweets.page(None, &[], deep_page).await.unwrap();
     assert_eq!(found.len(), 20);
     assert!(found.iter().all(|t| t.tweet.id < deep));
     let authors = store
         .tweets
-        .page(Some(bench_1.id), deep_page)
+        .page(Some(bench_1.id), &[], deep_page)
         .await
         .unwrap();
     assert_eq!(authors.len(), 20);
@@ -98,7 +98,7 @@ async fn filled_tweets_read_back_like_posted_ones() {
     // Per author, through the (author_id, id) index.
     let by_author = store
         .tweets
-        .page(Some(bench_1.id), page(100))
+        .page(Some(bench_1.id), &[], page(100))
         .await
         .unwrap();
     assert_eq!(by_author.len(), 100);
@@ -124,7 +124,7 @@ async fn a_bulk_insert_is_all_or_none() {
     let existing = app
         .store
         .tweets
-        .page(None, page(1))
+        .page(None, &[], page(1))
         .await
         .unwrap()
         .remove(0)
@@ -162,7 +162,13 @@ async fn the_newest_page_shows_every_write_at_once() {
     let app = fresh().await;
     let tweets = &app.state.tweets;
     fill::fill_tweets(&app.state, 50, 2).await.unwrap();
-    let newest = || async { tweets.timeline(None, page(20)).await.unwrap().to_vec() };
+    let newest = || async {
+        tweets
+            .timeline(None, None, page(20))
+            .await
+            .unwrap()
+            .to_vec()
+    };
     let before = newest().await;
     assert_eq!(newest().await, before, "a second read, from the cache");
     let author = app
@@ -209,9 +215,9 @@ async fn the_newest_page_shows_every_write_at_once() {
         max_id: Some(after_delete[5].tweet.id),
         ..page(3)
     };
-    let other = tweets.timeline(None, older).await.unwrap();
+    let other = tweets.timeline(None, None, older).await.unwrap();
     assert_eq!(other.to_vec(), after_delete[6..9].to_vec());
     let someone = Username::parse("bench_0").unwrap();
-    assert!(tweets.timeline(Some(&someone), page(5)).await.is_ok());
+    assert!(tweets.timeline(None, Some(&someone), page(5)).await.is_ok());
     app.stop().await;
 }

@@ -26,6 +26,7 @@ mod mongo_faults;
 mod no_secrets_in_logs;
 mod page_fuzz;
 mod pages_forms;
+mod pages_social;
 mod scale_out;
 mod slow_clients;
 mod sqlite_store;

@@ -16,7 +16,7 @@ use crate::helpers::Backend;
 crate::on_both_stores!(generated_page_requests_never_get_a_5xx);
 
 const CASES: usize = 400;
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 10] = [
     "username",
     "email",
     "password",
@@ -25,6 +25,7 @@ const FIELDS: [&str; 9] = [
     "body",
     "etag",
     "tweetedby",
+    "next",
     "",
 ];
 
@@ -60,6 +61,11 @@ fn path() -> impl Strategy<Value = String> {
         Just("/profile".to_string()),
         Just("/logout".to_string()),
         Just("/u/alice".to_string()),
+        Just("/everyone".to_string()),
+        Just("/u/alice/follow".to_string()),
+        Just("/u/alice/block".to_string()),
+        text().prop_map(|change| format!("/u/alice/{}", urlencoding(&change))),
+        text().prop_map(|id| format!("/t/{}/delete", urlencoding(&id))),
         text().prop_map(|name| format!("/u/{}", urlencoding(&name))),
         proptest::collection::vec(text(), 1..4).prop_map(|parts| format!(
             "/{}",

@@ -19,7 +19,7 @@ crate::on_both_stores!(
 const PASSWORD: &str = "correct horse battery";
 
 /// A form post as a browser sends it from one of our pages.
-async fn post_form(
+pub(crate) async fn post_form(
     server: &TestApp,
     path: &str,
     fields: &[(&str, &str)],
@@ -40,7 +40,7 @@ async fn post_form(
     request.send().await.unwrap()
 }
 
-async fn get_page(server: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String) {
+pub(crate) async fn get_page(server: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String) {
     let mut request = server.http.get(server.url(path));
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
@@ -50,7 +50,7 @@ async fn get_page(server: &TestApp, path: &str, cookie: Option<&str>) -> (u16, S
 }
 
 /// `name=value` of the session cookie a response sets.
-fn session_cookie(response: &reqwest::Response) -> String {
+pub(crate) fn session_cookie(response: &reqwest::Response) -> String {
     let set = response
         .headers()
         .get("set-cookie")
@@ -60,12 +60,12 @@ fn session_cookie(response: &reqwest::Response) -> String {
     set.split(';').next().unwrap().to_string()
 }
 
-fn location(response: &reqwest::Response) -> &str {
+pub(crate) fn location(response: &reqwest::Response) -> &str {
     response.headers()["location"].to_str().unwrap()
 }
 
 /// The page data a page ships for hydration, decoded as the browser does.
-fn page_data(html: &str) -> PageData {
+pub(crate) fn page_data(html: &str) -> PageData {
     let start = html
         .find(r#"<meta name="chirp-page-data" content=""#)
         .expect("page data")
@@ -80,7 +80,7 @@ fn page_data(html: &str) -> PageData {
     serde_json::from_str(&json).unwrap()
 }
 
-async fn sign_up(server: &TestApp, username: &str) -> String {
+pub(crate) async fn sign_up(server: &TestApp, username: &str) -> String {
     let response = post_form(
         server,
         "/signup",

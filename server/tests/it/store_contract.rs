@@ -407,13 +407,13 @@ async fn tweets_page_newest_first_with_max_id_since_id_and_by_author(store: &Sto
         tweets.push(tweet.id);
     }
     let ids = |list: Vec<AuthoredTweet>| list.into_iter().map(|t| t.tweet.id).collect::<Vec<_>>();
-    let everyone = store.tweets.page(None, page(3)).await.unwrap();
+    let everyone = store.tweets.page(None, &[], page(3)).await.unwrap();
     assert_eq!(everyone[0].author, bob.username);
     assert_eq!(ids(everyone), [tweets[5], tweets[4], tweets[3]]);
     assert_eq!(
         ids(store
             .tweets
-            .page(None, older_than(tweets[3], 10))
+            .page(None, &[], older_than(tweets[3], 10))
             .await
             .unwrap()),
         [tweets[2], tweets[1], tweets[0]]
@@ -424,17 +424,21 @@ async fn tweets_page_newest_first_with_max_id_since_id_and_by_author(store: &Sto
         ..page(10)
     };
     assert_eq!(
-        ids(store.tweets.page(None, between).await.unwrap()),
+        ids(store.tweets.page(None, &[], between).await.unwrap()),
         [tweets[4], tweets[3], tweets[2]]
     );
     assert_eq!(
-        ids(store.tweets.page(Some(ada.id), page(10)).await.unwrap()),
+        ids(store
+            .tweets
+            .page(Some(ada.id), &[], page(10))
+            .await
+            .unwrap()),
         [tweets[4], tweets[2], tweets[0]]
     );
     assert_eq!(
         ids(store
             .tweets
-            .page(Some(bob.id), older_than(tweets[5], 1))
+            .page(Some(bob.id), &[], older_than(tweets[5], 1))
             .await
             .unwrap()),
         [tweets[3]]
@@ -879,6 +883,60 @@ async fn a_block_ends_follows_both_ways_refuses_new_ones_and_is_rebuilt(store: &
     assert!(!store.follows.blocks(ada.id, bob.id).await.unwrap());
 }
 
+async fn a_readers_blocks_either_way_hide_those_authors_from_their_pages(store: &Store) {
+    use server::domain::user::{Blocked, UserEvent};
+
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let cyd = register(store, "cyd").await;
+    let dee = register(store, "dee").await;
+    let mut posted = Vec::new();
+    for author in [&bob, &cyd, &dee, &ada] {
+        let tweet = new_tweet(author.id, "hi");
+        store.tweets.insert(&tweet).await.unwrap();
+        posted.push(tweet.id);
+    }
+    let block = |user| UserEvent::Blocked(Blocked { user, at: at(8) });
+    assert!(store.follows.hidden_from(ada.id).await.unwrap().is_empty());
+    // Ada blocks Bob; Cyd blocks Ada. Both are hidden from Ada, once each.
+    append(store, ada.id, 1, vec![block(bob.id)]).await.unwrap();
+    append(store, cyd.id, 1, vec![block(ada.id)]).await.unwrap();
+    let mut hidden = store.follows.hidden_from(ada.id).await.unwrap();
+    hidden.sort_unstable();
+    let mut expected = vec![bob.id, cyd.id];
+    expected.sort_unstable();
+    assert_eq!(hidden, expected);
+    assert_eq!(store.follows.hidden_from(bob.id).await.unwrap(), [ada.id]);
+    assert!(store.follows.hidden_from(dee.id).await.unwrap().is_empty());
+
+    let tweet_ids =
+        |found: Vec<AuthoredTweet>| found.into_iter().map(|t| t.tweet.id).collect::<Vec<_>>();
+    let everyone = store.tweets.page(None, &hidden, page(10)).await.unwrap();
+    assert_eq!(tweet_ids(everyone), [posted[3], posted[2]]);
+    // A full page is filled from older tweets past the hidden ones.
+    let one = store
+        .tweets
+        .page(None, &hidden, older_than(posted[3], 1))
+        .await
+        .unwrap();
+    assert_eq!(tweet_ids(one), [posted[2]]);
+    let of_bob = store
+        .tweets
+        .page(Some(bob.id), &hidden, page(10))
+        .await
+        .unwrap();
+    assert!(
+        of_bob.is_empty(),
+        "a hidden author's own page shows nothing"
+    );
+    let of_dee = store
+        .tweets
+        .page(Some(dee.id), &hidden, page(10))
+        .await
+        .unwrap();
+    assert_eq!(tweet_ids(of_dee), [posted[2]]);
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         $(
@@ -919,5 +977,6 @@ mod run {
         follows_are_projected_listed_counted_and_rebuilt,
         the_home_timeline_is_yours_and_your_follows_newest_first,
         a_block_ends_follows_both_ways_refuses_new_ones_and_is_rebuilt,
+        a_readers_blocks_either_way_hide_those_authors_from_their_pages,
     );
 }

@@ -11,7 +11,7 @@ use mongodb::{
 };
 
 use super::{
-    docs::{FollowDoc, TweetDoc, UserDoc},
+    docs::{BlockDoc, FollowDoc, TweetDoc, UserDoc},
     page_filter, MongoStore,
 };
 use crate::{
@@ -198,6 +198,33 @@ impl FollowStore for MongoStore {
             )
             .await?;
         Ok(found.is_some())
+    }
+
+    async fn hidden_from(&self, user: Id) -> StoreResult<Vec<Id>> {
+        let id = user.as_i64();
+        let blocks: Vec<BlockDoc> = self
+            .within(async {
+                self.blocks
+                    .find(doc! { "$or": [{ "blocker_id": id }, { "blocked_id": id }] })
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        let mut hidden: Vec<Id> = blocks
+            .iter()
+            .map(|b| {
+                Id::from_i64(if b.blocker_id == id {
+                    b.blocked_id
+                } else {
+                    b.blocker_id
+                })
+            })
+            .collect();
+        hidden.sort_unstable();
+        hidden.dedup();
+        Ok(hidden)
     }
 
     async fn following(&self, follower: Id, page: Page) -> StoreResult<Vec<User>> {

@@ -11,7 +11,7 @@ use mongodb::{
 };
 
 use super::{
-    docs::{FollowDoc, UserDoc},
+    docs::{BlockDoc, FollowDoc, UserDoc},
     MongoStore,
 };
 use crate::store::StoreResult;
@@ -66,6 +66,21 @@ pub async fn ensure_follow_indexes(
         .map(drop)
 }
 
+/// Whom a user blocks and who blocks them (`hidden_from`, on every
+/// logged-in timeline read).
+pub async fn ensure_block_indexes(
+    store: &MongoStore,
+    blocks: &Collection<BlockDoc>,
+) -> StoreResult<()> {
+    store
+        .within(blocks.create_indexes([
+            index(doc! { "blocker_id": 1 }, "blocking", false),
+            index(doc! { "blocked_id": 1 }, "blocked_by", false),
+        ]))
+        .await
+        .map(drop)
+}
+
 pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
     ensure_user_indexes(store, &store.users).await?;
     store
@@ -91,6 +106,7 @@ pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
         )]))
         .await?;
     ensure_follow_indexes(store, &store.follows).await?;
+    ensure_block_indexes(store, &store.blocks).await?;
     store
         .within(store.tweets.create_indexes([index(
             doc! { "author_id": 1, "_id": -1 },

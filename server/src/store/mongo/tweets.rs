@@ -104,11 +104,21 @@ impl TweetStore for MongoStore {
         .await
     }
 
-    async fn page(&self, author: Option<Id>, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
-        let filter = match author {
+    async fn page(
+        &self,
+        author: Option<Id>,
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<AuthoredTweet>> {
+        let mut filter = match author {
             None => Document::new(),
             Some(author) => doc! { "author_id": author.as_i64() },
         };
+        if !hidden.is_empty() {
+            let hidden: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
+            // With an author too: the reader's hidden author shows nothing.
+            filter.insert("$and", vec![doc! { "author_id": { "$nin": hidden } }]);
+        }
         let docs: Vec<TweetDoc> = self
             .within(async {
                 self.tweets

@@ -343,8 +343,7 @@ async fn rebuild(store: &MongoStore) -> StoreResult<RebuildReport> {
     }
     let fresh_blocks = store.db.collection::<BlockDoc>("blocks_rebuild");
     fresh_blocks.drop().await?;
-    // Created even when empty, so the rename below always applies.
-    store.db.create_collection("blocks_rebuild").await?;
+    indexes::ensure_block_indexes(store, &fresh_blocks).await?;
     for chunk in block_docs.chunks(1_000) {
         fresh_blocks.insert_many(chunk).await?;
     }

@@ -81,6 +81,20 @@ impl FollowStore for SqliteStore {
             .await
     }
 
+    async fn hidden_from(&self, user: Id) -> StoreResult<Vec<Id>> {
+        self.readers
+            .read(move |conn| {
+                Ok(conn
+                    .prepare_cached(
+                        "SELECT blocked_id FROM blocks WHERE blocker_id = ?1
+                         UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?1",
+                    )?
+                    .query_map([user.as_i64()], |row| row.get(0).map(Id::from_i64))?
+                    .collect::<Result<_, _>>()?)
+            })
+            .await
+    }
+
     async fn following(&self, follower: Id, page: Page) -> StoreResult<Vec<User>> {
         self.related("follower_id", "followee_id", follower, page)
             .await

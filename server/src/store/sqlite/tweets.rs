@@ -2,7 +2,7 @@
 //! is a backwards range scan.
 
 use async_trait::async_trait;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, types::Value, Connection, OptionalExtension};
 
 use super::{rows, SqliteStore};
 use crate::{
@@ -61,28 +61,39 @@ impl TweetStore for SqliteStore {
     /// keeps `tweets` the outer loop, so the page stays a range scan on the
     /// rowid (or the author index) and each username one primary-key
     /// look-up.
-    async fn page(&self, author: Option<Id>, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
+    async fn page(
+        &self,
+        author: Option<Id>,
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<AuthoredTweet>> {
         let (max, since, limit) = rows::page_bounds(&page);
+        let mut args: Vec<Value> = vec![max.into(), since.into(), limit.into()];
+        let mut sql = format!(
+            "SELECT {} FROM tweets t CROSS JOIN users u ON u.id = t.author_id
+             WHERE t.id < ?1 AND t.id > ?2",
+            rows::AUTHORED_TWEET
+        );
+        if let Some(author) = author {
+            args.push(author.as_i64().into());
+            sql += &format!(" AND t.author_id = ?{}", args.len());
+        }
+        // Absent for most readers, so their query stays the plain one.
+        if !hidden.is_empty() {
+            let ids: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
+            args.push(serde_json::to_string(&ids).unwrap_or_default().into());
+            sql += &format!(
+                " AND t.author_id NOT IN (SELECT value FROM json_each(?{}))",
+                args.len()
+            );
+        }
+        sql += " ORDER BY t.id DESC LIMIT ?3";
         self.readers
             .read(move |conn| {
-                let (filter, author) = match author {
-                    None => ("", i64::MIN),
-                    Some(author) => ("t.author_id = ?4 AND", author.as_i64()),
-                };
-                let sql = format!(
-                    "SELECT {} FROM tweets t CROSS JOIN users u ON u.id = t.author_id
-                     WHERE {filter} t.id < ?1 AND t.id > ?2 ORDER BY t.id DESC LIMIT ?3",
-                    rows::AUTHORED_TWEET
-                );
-                let mut stmt = conn.prepare_cached(&sql)?;
-                let found = if filter.is_empty() {
-                    stmt.query_map(params![max, since, limit], rows::authored_tweet)?
-                        .collect::<Result<_, _>>()
-                } else {
-                    stmt.query_map(params![max, since, limit, author], rows::authored_tweet)?
-                        .collect::<Result<_, _>>()
-                };
-                Ok(found?)
+                Ok(conn
+                    .prepare_cached(&sql)?
+                    .query_map(params_from_iter(args), rows::authored_tweet)?
+                    .collect::<Result<_, _>>()?)
             })
             .await
     }

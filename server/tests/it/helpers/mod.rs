@@ -347,7 +347,7 @@ pub async fn snapshot(store: &Store) -> Snapshot {
         users: users.iter().map(|u| (u.id, u.version.get())).collect(),
         tweets: store
             .tweets
-            .page(None, page)
+            .page(None, &[], page)
             .await
             .unwrap()
             .iter()

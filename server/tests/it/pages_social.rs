@@ -1,0 +1,198 @@
+//! The social forms of the pages without JavaScript: follow, unfollow,
+//! block and unblock on a profile, and deleting your tweet; each posts,
+//! gets a 303 back to where it was, and the pages show the change.
+
+use app::flux::TimelineKey;
+
+use crate::helpers::{Backend, TestApp};
+use crate::pages_forms::{get_page, location, page_data, post_form, sign_up};
+
+crate::on_both_stores!(
+    following_from_a_profile_puts_their_tweets_on_your_home_page,
+    blocking_from_a_profile_hides_their_tweets_from_you_and_yours_from_them,
+    your_tweet_is_deleted_from_the_page_it_is_on,
+);
+
+async fn tweet(server: &TestApp, cookie: &str, body: &str) {
+    let response = post_form(server, "/", &[("body", body)], Some(cookie)).await;
+    assert_eq!(response.status(), 303);
+}
+
+/// The bodies of the tweets `path`'s page shows to `cookie`'s user.
+async fn shown(server: &TestApp, path: &str, cookie: Option<&str>) -> Vec<String> {
+    let (status, html) = get_page(server, path, cookie).await;
+    assert_eq!(status, 200, "{path}: {html}");
+    let timeline = page_data(&html).timeline.expect("a timeline");
+    timeline.tweets.into_iter().map(|t| t.body).collect()
+}
+
+async fn change(server: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+    post_form(server, path, &[], Some(cookie)).await
+}
+
+async fn following_from_a_profile_puts_their_tweets_on_your_home_page(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    let bob = sign_up(&server, "bob").await;
+    tweet(&server, &bob, "Bob's first").await;
+    tweet(&server, &ann, "Ann's own").await;
+
+    let (_, html) = get_page(&server, "/u/bob", Some(&ann)).await;
+    let card = page_data(&html).profile.expect("Bob's card");
+    assert_eq!(card.user.username, "bob");
+    assert_eq!(card.user.email, None, "never another's address");
+    assert!(!card.relationship.unwrap().following);
+    assert!(html.contains(r#"action="/u/bob/follow""#), "{html}");
+    assert_eq!(shown(&server, "/", Some(&ann)).await, ["Ann's own"]);
+
+    let response = change(&server, &ann, "/u/bob/follow").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/u/bob");
+    let (_, html) = get_page(&server, "/u/bob", Some(&ann)).await;
+    let card = page_data(&html).profile.unwrap();
+    assert!(card.relationship.unwrap().following);
+    assert_eq!(card.user.follows.unwrap().followers, 1);
+    assert!(html.contains(r#"action="/u/bob/unfollow""#), "{html}");
+    let (_, html) = get_page(&server, "/", Some(&ann)).await;
+    assert_eq!(page_data(&html).timeline.unwrap().key, TimelineKey::Home);
+    assert_eq!(
+        shown(&server, "/", Some(&ann)).await,
+        ["Ann's own", "Bob's first"]
+    );
+    // Bob's own card has no buttons, and counts Ann.
+    let (_, html) = get_page(&server, "/u/bob", Some(&bob)).await;
+    let card = page_data(&html).profile.unwrap();
+    assert_eq!(card.relationship, None);
+    assert!(!html.contains(r#"action="/u/bob/follow""#));
+
+    let response = change(&server, &ann, "/u/bob/unfollow").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(shown(&server, "/", Some(&ann)).await, ["Ann's own"]);
+    // Everyone is one click away, for anyone.
+    let everyone = shown(&server, "/everyone", None).await;
+    assert_eq!(everyone, ["Ann's own", "Bob's first"]);
+
+    // Without a session the form asks for one; a change nobody knows, or
+    // a user nobody is, is not found.
+    let anonymous = post_form(&server, "/u/bob/follow", &[], None).await;
+    assert_eq!(anonymous.status(), 303);
+    assert_eq!(location(&anonymous), "/login");
+    assert_eq!(change(&server, &ann, "/u/bob/mute").await.status(), 404);
+    assert_eq!(
+        change(&server, &ann, "/u/nobody/follow").await.status(),
+        404
+    );
+    // Following yourself is refused on the page, with why.
+    let response = change(&server, &ann, "/u/ann/follow").await;
+    assert_eq!(response.status(), 422);
+    server.stop().await;
+}
+
+async fn blocking_from_a_profile_hides_their_tweets_from_you_and_yours_from_them(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    let bob = sign_up(&server, "bob").await;
+    tweet(&server, &bob, "Bob speaks").await;
+    tweet(&server, &ann, "Ann speaks").await;
+    change(&server, &ann, "/u/bob/follow").await;
+    change(&server, &bob, "/u/ann/follow").await;
+
+    let response = change(&server, &ann, "/u/bob/block").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/u/bob");
+    let (_, html) = get_page(&server, "/u/bob", Some(&ann)).await;
+    let card = page_data(&html).profile.unwrap();
+    let relationship = card.relationship.unwrap();
+    assert!(relationship.blocking);
+    assert!(!relationship.following && !relationship.followed_by);
+    assert!(html.contains("You block @bob"), "{html}");
+    assert!(html.contains(r#"action="/u/bob/unblock""#), "{html}");
+
+    // Gone from Ann's timelines, and Ann's from Bob's, while logged in.
+    assert_eq!(
+        shown(&server, "/everyone", Some(&ann)).await,
+        ["Ann speaks"]
+    );
+    assert!(shown(&server, "/u/bob", Some(&ann)).await.is_empty());
+    assert_eq!(shown(&server, "/", Some(&ann)).await, ["Ann speaks"]);
+    assert_eq!(
+        shown(&server, "/everyone", Some(&bob)).await,
+        ["Bob speaks"]
+    );
+    assert!(shown(&server, "/u/ann", Some(&bob)).await.is_empty());
+    let api = server
+        .http
+        .get(server.url("/api/v2/tweets"))
+        .header("cookie", &bob)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!api.contains("Ann speaks"), "the API hides them too: {api}");
+    // Nobody else is affected.
+    let everyone = shown(&server, "/everyone", None).await;
+    assert_eq!(everyone, ["Ann speaks", "Bob speaks"]);
+
+    // Bob cannot follow Ann back; the page says why.
+    let response = change(&server, &bob, "/u/ann/follow").await;
+    assert_eq!(response.status(), 403);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("You can&#39;t follow someone who blocks you.")
+            || html.contains("You can't follow someone who blocks you."),
+        "{html}"
+    );
+
+    let response = change(&server, &ann, "/u/bob/unblock").await;
+    assert_eq!(response.status(), 303);
+    let everyone = shown(&server, "/everyone", Some(&ann)).await;
+    assert_eq!(everyone, ["Ann speaks", "Bob speaks"]);
+    server.stop().await;
+}
+
+async fn your_tweet_is_deleted_from_the_page_it_is_on(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    let bob = sign_up(&server, "bob").await;
+    tweet(&server, &ann, "Keep me").await;
+    tweet(&server, &ann, "Delete me").await;
+    let (_, html) = get_page(&server, "/u/ann", Some(&ann)).await;
+    let id = page_data(&html).timeline.unwrap().tweets[0].id.clone();
+    assert!(
+        html.contains(&format!(r#"action="/t/{id}/delete""#)),
+        "{html}"
+    );
+    let (_, theirs) = get_page(&server, "/u/ann", Some(&bob)).await;
+    assert!(!theirs.contains("/delete\""), "only the author sees Delete");
+
+    // Someone else's tweet is not theirs to delete: it stays.
+    let path = format!("/t/{id}/delete");
+    let response = post_form(&server, &path, &[("next", "/u/ann")], Some(&bob)).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        shown(&server, "/u/ann", None).await,
+        ["Delete me", "Keep me"]
+    );
+    let anonymous = post_form(&server, &path, &[("next", "/u/ann")], None).await;
+    assert_eq!(location(&anonymous), "/login");
+
+    let response = post_form(&server, &path, &[("next", "/u/ann")], Some(&ann)).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/u/ann");
+    assert_eq!(shown(&server, "/u/ann", None).await, ["Keep me"]);
+    // Back to this site only.
+    let keep = page_data(&get_page(&server, "/u/ann", None).await.1)
+        .timeline
+        .unwrap()
+        .tweets[0]
+        .id
+        .clone();
+    let path = format!("/t/{keep}/delete");
+    let next = [("next", "https://evil.example/")];
+    let response = post_form(&server, &path, &next, Some(&ann)).await;
+    assert_eq!(location(&response), "/");
+    assert!(shown(&server, "/u/ann", None).await.is_empty());
+    server.stop().await;
+}
