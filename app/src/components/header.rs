@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{account::LogoutButton, icons::BirdIcon};
+use super::{account::LogoutButton, icons::LogoIcon};
 use crate::flux::use_session;
 
 #[component]
@@ -16,7 +16,7 @@ pub fn Header() -> impl IntoView {
             // The logo is a plain link (the router still takes the click):
             // "Home" in the nav already marks the current page.
             <a href="/" class="brand">
-                <BirdIcon />
+                <LogoIcon />
                 <span>"Chirp"</span>
             </a>
             <nav class="nav" aria-label="Main">

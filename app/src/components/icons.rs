@@ -2,13 +2,16 @@
 
 use leptos::prelude::*;
 
+/// Chirp's mark: a rounded speech bubble with a small round bird cut out of
+/// it, beak up, mid-chirp. public/favicon.svg is the same drawing in colour.
 #[component]
-pub fn BirdIcon() -> impl IntoView {
+pub fn LogoIcon() -> impl IntoView {
     view! {
         <svg class="icon" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
             <path
                 fill="currentColor"
-                d="M22 5.9c-.7.3-1.5.5-2.3.6.8-.5 1.5-1.3 1.8-2.2-.8.5-1.7.8-2.6 1a4.1 4.1 0 0 0-7 3.7A11.6 11.6 0 0 1 3.4 4.7a4.1 4.1 0 0 0 1.3 5.5c-.7 0-1.3-.2-1.9-.5 0 2 1.4 3.7 3.3 4.1-.6.2-1.2.2-1.9.1a4.1 4.1 0 0 0 3.8 2.8A8.2 8.2 0 0 1 2 18.4 11.6 11.6 0 0 0 8.3 20c7.5 0 11.7-6.3 11.7-11.7v-.5c.8-.6 1.5-1.3 2-2.1z"
+                fill-rule="evenodd"
+                d="M7 3h10a5 5 0 0 1 5 5v5a5 5 0 0 1-5 5h-6l-5 4v-4.2A5 5 0 0 1 2 13V8a5 5 0 0 1 5-5zm7.53 6.25L17 9.6 15 11a3.5 3.5 0 0 1-6.53 1.75L6 13.6 8 11a3.5 3.5 0 0 1 6.53-1.75zM13.7 10a.7.7 0 1 1-1.4 0 .7.7 0 1 1 1.4 0z"
             />
         </svg>
     }
