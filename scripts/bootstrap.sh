@@ -33,8 +33,10 @@ fi
 # wrk is the load generator of scripts/bench.sh; zopfli gzips the site
 # files at the best ratio (scripts/build-release.sh). cmake, g++ and
 # libcurl4-openssl-dev build librdkafka for the rdkafka crate (cmake-build).
-APT_PACKAGES=(pkg-config chromium fonts-dejavu-core wrk zopfli cmake g++ libcurl4-openssl-dev
-  rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rust-web-clippy rustfmt-web)
+# fonts-noto-color-emoji gives Chromium colour emoji, so the screenshots
+# show them instead of empty boxes.
+APT_PACKAGES=(pkg-config chromium fonts-dejavu-core fonts-noto-color-emoji wrk zopfli cmake g++
+  libcurl4-openssl-dev rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rust-web-clippy rustfmt-web)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
