@@ -52,6 +52,14 @@ export async function signUpByApi(request: APIRequestContext, account: Account) 
   expect(response.status(), await response.text()).toBe(201);
 }
 
+/** Logs in through the JSON API: `request`'s context gets the session. */
+export async function logInByApi(request: APIRequestContext, account: Account) {
+  const response = await request.post('/api/v1/auth/login', {
+    data: { username: account.username, password: account.password },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
 /** Opens a page and, when JavaScript runs, waits for hydration. */
 export async function open(page: Page, path: string, js: boolean) {
   const response = await page.goto(path);
