@@ -14,8 +14,8 @@ export const test = watched.extend({
     await use(problems);
     if (javaScriptEnabled) return;
     const scriptless = (p: string) =>
-      /^request failed: \S+\/pkg\/[\w.]+\.(js|wasm) csp$/.test(p) ||
-      /^console\.warning: The resource \S+\/pkg\/[\w.]+\.wasm was preloaded using link preload but not used/.test(p);
+      /^request failed: \S+\/pkg\/[\w.-]+\.(js|wasm) csp$/.test(p) ||
+      /^console\.warning: The resource \S+\/pkg\/[\w.-]+\.wasm was preloaded using link preload but not used/.test(p);
     for (let i = problems.length - 1; i >= 0; i--) {
       if (scriptless(problems[i])) problems.splice(i, 1);
     }
