@@ -6,7 +6,8 @@ import { test, expect, expectRefusedPage, logInByApi, newAccount, open, signUpBy
 // left. One line per page: its path, whether the page is seen logged in (as
 // the author of the tweets below), the page's <h1> and its HTTP status
 // (which prove that the page audited is the one meant). `:me` stands for
-// the author's username.
+// the author's username, `:other` another user's (whose page has Follow
+// and Block for the author).
 type Audited = { path: string; loggedIn: boolean; heading: string; status?: number };
 
 const pages: Audited[] = [
@@ -16,7 +17,11 @@ const pages: Audited[] = [
   { path: '/signup', loggedIn: false, heading: 'Sign up' },
   { path: '/profile', loggedIn: true, heading: 'Your profile' },
   { path: '/logout', loggedIn: true, heading: 'Log out' },
-  { path: '/u/:me', loggedIn: false, heading: '@:me' },
+  { path: '/everyone', loggedIn: false, heading: 'Everyone' },
+  { path: '/everyone', loggedIn: true, heading: 'Everyone' },
+  { path: '/u/:me', loggedIn: false, heading: 'axe Person' },
+  { path: '/u/:me', loggedIn: true, heading: 'axe Person' },
+  { path: '/u/:other', loggedIn: true, heading: 'other Person' },
   { path: '/u/nobody', loggedIn: false, heading: '@nobody', status: 404 },
   { path: '/no-such-page', loggedIn: false, heading: 'Page not found', status: 404 },
 ];
@@ -35,8 +40,10 @@ const BLOCKING = ['serious', 'critical'];
 // start: the home page shows everyone's tweets, so tweeting in every test
 // would push other files' tweets off the top while they look for them.
 const me = newAccount('axe');
+const other = newAccount('other');
 test.beforeAll(async ({ playwright }, testInfo) => {
   const request = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL });
+  await signUpByApi(request, other);
   await signUpByApi(request, me);
   for (const body of TWEETS) {
     const posted = await request.post('/api/v2/tweets', { data: { body } });
@@ -53,7 +60,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       test(`${path} ${loggedIn ? 'logged in' : 'logged out'}: no serious or critical axe violation`, async ({ page, problems }) => {
         // The page's browser context shares its cookies with page.request.
         if (loggedIn) await logInByApi(page.request, me);
-        const url = path.replace(':me', me.username);
+        const url = path.replace(':me', me.username).replace(':other', other.username);
         const response = await open(page, url, true);
         expect(response?.status()).toBe(status);
         // Chromium reports a 404 document on the console; that one is meant.

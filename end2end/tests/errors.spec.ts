@@ -84,6 +84,9 @@ test('another browser sees the first user\'s tweet after a reload', async ({ pag
   await open(readerPage, '/signup', true);
   await fillSignUp(readerPage, newAccount('reader'));
   await expect(readerPage.getByPlaceholder('How you doing?')).toBeVisible();
+  // The reader follows nobody: the author's tweets are on Everyone.
+  await readerPage.getByRole('link', { name: 'Everyone' }).click();
+  await expect(readerPage).toHaveURL('/everyone');
 
   const body = `News from ${author.username}`;
   await page.getByPlaceholder('How you doing?').fill(body);
@@ -94,10 +97,10 @@ test('another browser sees the first user\'s tweet after a reload', async ({ pag
   await expect(readerPage.locator('.tweets')).not.toContainText(body);
   await readerPage.reload();
   await expect(readerPage.locator('.tweets > li').first()).toContainText(body);
-  // And on the author's own page, reached by a client-side link.
+  // And on the author's own page, by the link on their name.
   await readerPage.locator('.tweets > li').first().getByRole('link', { name: author.username }).click();
   await expect(readerPage).toHaveURL(`/u/${author.username}`);
-  await expect(readerPage.getByRole('heading', { name: `@${author.username}` })).toBeVisible();
+  await expect(readerPage.getByRole('heading', { level: 1, name: author.name })).toBeVisible();
   await expect(readerPage.locator('.tweets > li').first()).toContainText(body);
   await reader.close();
 });
