@@ -142,6 +142,8 @@ fn tweet(n: u32) -> TweetDto {
         body: format!("tweet {n}"),
         tweetedby: "bob".into(),
         timestamp: format!("2026-11-26T19:5{n}:00Z"),
+        likes: 0,
+        liked: false,
     }
 }
 

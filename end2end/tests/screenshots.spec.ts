@@ -75,6 +75,9 @@ test('the timeline, light and dark, desktop and phone', async ({ page, request, 
   const ada_id = (await (await page.request.get('/api/v1/auth/me')).json()).id;
   const followed = await page.request.put(`/api/v1/users/${ada_id}/following/${grace_id}`);
   expect(followed.status()).toBe(204);
+  // And likes it.
+  const liked = await page.request.put(`/api/v2/tweets/${(await posted.json()).id}/like`);
+  expect(liked.status()).toBe(204);
   await page.reload();
   await hydrated(page);
   await composer.fill('Drafting a reply…');

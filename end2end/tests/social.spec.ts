@@ -2,8 +2,8 @@ import { type Browser, type Page } from '@playwright/test';
 import { test, expect, newAccount, open, signUpByApi, uniqueName, type Account } from './helpers';
 
 // Two people in two browsers: Ann follows Bob and sees his tweets at home,
-// deletes a tweet of her own, then blocks Bob and his tweets vanish for
-// her. Once with JavaScript (every change in place, at once) and once
+// likes one and Bob sees the count, deletes a tweet of her own, then blocks
+// Bob and his tweets vanish for her. Once with JavaScript (every change in place, at once) and once
 // without (a form post and a redirect back to the same page).
 
 /** A browser of its own for `account`, signed up and logged in. */
@@ -51,10 +51,21 @@ for (const js of [true, false]) {
 
     // Now Bob's tweet is on Ann's home timeline, under her own.
     await open(a.page, '/', js);
-    await expect(tweetsOf(a.page).filter({ hasText: word })).toHaveCount(1);
-    // Bob sees Ann among his followers on his own page.
+    const bobs = tweetsOf(a.page).filter({ hasText: word });
+    await expect(bobs).toHaveCount(1);
+    // Ann likes it: the heart turns and counts at once (with JavaScript) or
+    // after the post and its redirect (without), and stays after a reload.
+    await bobs.getByRole('button', { name: 'Like (0 likes)' }).click();
+    const liked = bobs.getByRole('button', { name: 'Like (1 like)' });
+    await expect(liked).toHaveAttribute('aria-pressed', 'true');
+    await expect(a.page).toHaveURL('/');
+    await a.page.reload();
+    await expect(liked).toHaveAttribute('aria-pressed', 'true');
+    // Bob sees Ann among his followers, and her like, on his own page.
     await open(b.page, `/u/${bob.username}`, js);
     await expect(b.page.getByRole('region', { name: 'Profile' })).toContainText('1 Follower');
+    const own = tweetsOf(b.page).filter({ hasText: word });
+    await expect(own.getByRole('button', { name: 'Like (1 like)' })).toHaveAttribute('aria-pressed', 'false');
     await expect(b.page.getByRole('button', { name: 'Follow' })).toHaveCount(0);
 
     // Ann deletes a tweet of hers, after confirming; Bob's has no Delete.

@@ -54,6 +54,11 @@ pub mod paths {
         format!("{TWEETS}/{id}")
     }
 
+    /// Whether the logged-in user likes tweet `id`: `PUT`, `DELETE`.
+    pub fn like(id: &str) -> String {
+        format!("{TWEETS}/{id}/like")
+    }
+
     /// Whether `me` follows `target`: `PUT` to follow, `DELETE` to stop.
     pub fn following(me: &str, target: &str) -> String {
         format!("{USERS}/{me}/following/{target}")

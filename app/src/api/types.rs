@@ -57,6 +57,12 @@ pub struct TweetDto {
     /// The author's username.
     pub tweetedby: String,
     pub timestamp: String,
+    /// How many like it.
+    #[serde(default)]
+    pub likes: u64,
+    /// Whether the logged-in reader likes it (absent: no, or logged out).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub liked: bool,
 }
 
 /// `GET /api/v2/tweets`, newest first.

@@ -34,8 +34,8 @@ pub fn TimelineView(#[prop(into)] key: Signal<TimelineKey>) -> impl IntoView {
             <Show when=empty>
                 <p class="card empty">"No tweets yet."</p>
             </Show>
-            <Show when=move || tweets.delete_error.with(Option::is_some)>
-                <p class="form-error" role="alert">{move || tweets.delete_error.get()}</p>
+            <Show when=move || tweets.tweet_error.with(Option::is_some)>
+                <p class="form-error" role="alert">{move || tweets.tweet_error.get()}</p>
             </Show>
             <Show when=move || load_error.with(Option::is_some)>
                 <p class="form-error" role="alert">{move || load_error.get()}</p>

@@ -6,7 +6,7 @@ use super::form::enhance;
 use crate::api::{TweetDto, Values};
 use crate::flux::{
     clock::{absolute, relative},
-    use_clock, use_session, Action, Clock, PendingTweet, TweetSignals,
+    use_clock, use_session, use_tweets, Action, Clock, PendingTweet, TweetSignals,
 };
 
 /// The timeline's rows: pending posts on top, then the confirmed tweets.
@@ -71,9 +71,13 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
         ..
     } = row;
     // Untracked: logging in or out replaces the whole list anyway.
-    let mine = use_session()
-        .user
-        .with_untracked(|me| me.as_ref().is_some_and(|me| me.username == author));
+    let (logged_in, mine) = use_session().user.with_untracked(|me| {
+        (
+            me.is_some(),
+            me.as_ref().is_some_and(|me| me.username == author),
+        )
+    });
+    let like = id.clone().map(|id| view! { <Like id logged_in /> });
     let delete = id.filter(|_| mine).map(|id| view! { <DeleteTweet id /> });
     view! {
         <li
@@ -97,10 +101,73 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
                     {delete}
                 </div>
                 <p class="tweet-body">{body}</p>
+                {like}
             </div>
         </li>
     }
     .into_any()
+}
+
+/// The like button and count: a form posting to `/t/:id/like` (or
+/// `unlike`) without JavaScript, a dispatched toggle with it. The row is
+/// keyed by the tweet's id, so its like state is read here, through a memo
+/// that wakes the button only when this tweet's like changed.
+#[component]
+fn Like(id: String, logged_in: bool) -> impl IntoView {
+    let tweets = use_tweets();
+    let find = id.clone();
+    let state = Memo::new(move |_| {
+        tweets.tweets.with(|list| {
+            list.iter()
+                .find(|t| t.id == find)
+                .map_or((0, false), |t| (t.likes, t.liked))
+        })
+    });
+    let count = move || state.get().0;
+    let liked = move || state.get().1;
+    if !logged_in {
+        return view! {
+            <p class="tweet-actions">
+                <span class="likes" aria-label=move || likes(count())>
+                    "♥ " {count}
+                </span>
+            </p>
+        }
+        .into_any();
+    }
+    let toggle = id.clone();
+    let submit = enhance(move |_: Values| Some(Action::ToggleLike(toggle.clone())));
+    let location = leptos_router::hooks::use_location();
+    let here = location.pathname.get_untracked() + &location.search.get_untracked();
+    view! {
+        <form
+            class="tweet-actions"
+            method="post"
+            action=move || format!("/t/{id}/{}", if liked() { "unlike" } else { "like" })
+            on:submit=submit
+        >
+            <input type="hidden" name="next" value=here />
+            <button
+                type="submit"
+                class="like-button"
+                class:liked=liked
+                aria-pressed=move || liked().to_string()
+                aria-label=move || format!("Like ({})", likes(count()))
+            >
+                <span aria-hidden="true">{move || if liked() { "♥" } else { "♡" }}</span>
+                " "
+                {count}
+            </button>
+        </form>
+    }
+    .into_any()
+}
+
+fn likes(count: u64) -> String {
+    match count {
+        1 => "1 like".into(),
+        n => format!("{n} likes"),
+    }
 }
 
 /// "Delete", then "Delete this tweet?" and the button that does it: a

@@ -61,6 +61,18 @@ async fn request(command: Command) -> Action {
                 Err(error) => Action::DeleteFailed { id, error },
             }
         }
+        Command::Like { id, like } => {
+            let path = paths::like(&id);
+            let request = if like {
+                Request::put(&path)
+            } else {
+                Request::delete(&path)
+            };
+            match send_empty(request.build()).await {
+                Ok(()) => Action::LikeSaved(id),
+                Err(error) => Action::LikeFailed { id, error },
+            }
+        }
         Command::SetRelationship { me, target, change } => {
             let request = match change {
                 RelationChange::Follow => Request::put(&paths::following(&me, &target)),

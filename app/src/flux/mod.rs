@@ -60,6 +60,8 @@ pub(crate) enum Action {
     ChangeRelationship(RelationChange),
     /// Delete your tweet (after its confirmation).
     DeleteTweet(String),
+    /// Like the tweet, or unlike it if you do.
+    ToggleLike(String),
     /// The clock ticked (every 30 s), so relative times move on.
     Tick(chrono::DateTime<chrono::Utc>),
 
@@ -93,6 +95,12 @@ pub(crate) enum Action {
         id: String,
         error: ErrorBody,
     },
+    /// The server saved the like (or unlike) of tweet `id`.
+    LikeSaved(String),
+    LikeFailed {
+        id: String,
+        error: ErrorBody,
+    },
     /// Logged in (by login or sign-up): the session's user.
     LoggedIn(UserDto),
     /// The profile was saved; `etag` versions the next update.
@@ -122,6 +130,10 @@ pub(crate) enum Command {
     },
     DeleteTweet {
         id: String,
+    },
+    Like {
+        id: String,
+        like: bool,
     },
     /// `me` (a user id) changes how they stand with `target`.
     SetRelationship {

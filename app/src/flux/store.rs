@@ -125,7 +125,7 @@ pub struct TweetSignals {
     pub load_error: FieldSignal<Option<String>>,
     pub draft: FieldSignal<String>,
     pub post_error: FieldSignal<Option<ErrorBody>>,
-    pub delete_error: FieldSignal<Option<String>>,
+    pub tweet_error: FieldSignal<Option<String>>,
 }
 
 impl TweetSignals {
@@ -139,7 +139,7 @@ impl TweetSignals {
             load_error: FieldSignal::new(state, |s| &s.tweets.load_error),
             draft: FieldSignal::new(state, |s| &s.tweets.draft),
             post_error: FieldSignal::new(state, |s| &s.tweets.post_error),
-            delete_error: FieldSignal::new(state, |s| &s.tweets.delete_error),
+            tweet_error: FieldSignal::new(state, |s| &s.tweets.tweet_error),
         }
     }
 
@@ -152,7 +152,7 @@ impl TweetSignals {
         self.load_error.notify_if_changed(before, after);
         self.draft.notify_if_changed(before, after);
         self.post_error.notify_if_changed(before, after);
-        self.delete_error.notify_if_changed(before, after);
+        self.tweet_error.notify_if_changed(before, after);
     }
 }
 

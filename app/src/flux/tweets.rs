@@ -40,8 +40,10 @@ pub struct TweetState {
     /// Tweets being deleted, gone from `tweets` meanwhile, with where they
     /// stood to put them back if the server refuses.
     deleting: Vec<(usize, TweetDto)>,
-    /// Why the last deletion was refused.
-    pub delete_error: Option<String>,
+    /// Tweets whose like or unlike is on its way: another click waits.
+    liking: Vec<String>,
+    /// Why the last deletion, like or unlike was refused.
+    pub tweet_error: Option<String>,
     next_local_id: u64,
 }
 
@@ -107,6 +109,18 @@ pub fn reduce(
         Action::DeleteTweet(id) => return delete(state, id),
         Action::TweetDeleted(id) => state.deleting.retain(|(_, t)| &t.id != id),
         Action::DeleteFailed { id, error } => undelete(state, id, error),
+        Action::ToggleLike(id) => return toggle_like(state, id),
+        Action::LikeSaved(id) => state.liking.retain(|l| l != id),
+        Action::LikeFailed { id, error } => {
+            if state.liking.contains(id) {
+                state.liking.retain(|l| l != id);
+                flip_like(state, id);
+            }
+            state.tweet_error = Some(format!(
+                "The like could not be saved: {}.",
+                error.message.trim_end_matches('.')
+            ));
+        }
         Action::LoggedIn(_) | Action::LoggedOut => {
             // Another person's view: nothing of the previous one stays.
             *state = TweetState {
@@ -169,8 +183,36 @@ fn delete(state: &mut TweetState, id: &str) -> Vec<Command> {
     };
     let tweet = state.tweets.remove(at);
     state.deleting.push((at, tweet));
-    state.delete_error = None;
+    state.tweet_error = None;
     vec![Command::DeleteTweet { id: id.to_string() }]
+}
+
+/// Likes or unlikes tweet `id` at once; the server is asked after.
+fn toggle_like(state: &mut TweetState, id: &str) -> Vec<Command> {
+    if state.liking.iter().any(|l| l == id) {
+        return vec![];
+    }
+    let Some(like) = flip_like(state, id) else {
+        return vec![];
+    };
+    state.liking.push(id.to_string());
+    state.tweet_error = None;
+    vec![Command::Like {
+        id: id.to_string(),
+        like,
+    }]
+}
+
+/// Turns tweet `id`'s like over; whether it is liked now.
+fn flip_like(state: &mut TweetState, id: &str) -> Option<bool> {
+    let tweet = state.tweets.iter_mut().find(|t| t.id == id)?;
+    tweet.liked = !tweet.liked;
+    tweet.likes = if tweet.liked {
+        tweet.likes + 1
+    } else {
+        tweet.likes.saturating_sub(1)
+    };
+    Some(tweet.liked)
 }
 
 fn undelete(state: &mut TweetState, id: &str, error: &ErrorBody) {
@@ -178,7 +220,7 @@ fn undelete(state: &mut TweetState, id: &str, error: &ErrorBody) {
         let (at, tweet) = state.deleting.remove(i);
         state.tweets.insert(at.min(state.tweets.len()), tweet);
     }
-    state.delete_error = Some(format!(
+    state.tweet_error = Some(format!(
         "The tweet could not be deleted: {}.",
         error.message.trim_end_matches('.')
     ));
@@ -250,6 +292,8 @@ mod tests {
             body: format!("tweet {id}"),
             tweetedby: by.into(),
             timestamp: "2026-11-26T19:00:00Z".into(),
+            likes: 0,
+            liked: false,
         }
     }
 
@@ -495,6 +539,52 @@ mod tests {
     }
 
     #[test]
+    fn a_like_turns_at_once_and_turns_back_if_refused() {
+        let mut state = home(vec![tweet("2", "bob"), tweet("1", "bob")]);
+        let commands = run(&mut state, Action::ToggleLike("2".into()));
+        assert_eq!(
+            commands,
+            vec![Command::Like {
+                id: "2".into(),
+                like: true
+            }]
+        );
+        assert!(state.tweets[0].liked);
+        assert_eq!(state.tweets[0].likes, 1);
+        // A second click while the first is on its way waits for it.
+        assert_eq!(run(&mut state, Action::ToggleLike("2".into())), vec![]);
+        run(
+            &mut state,
+            Action::LikeFailed {
+                id: "2".into(),
+                error: error("storage unavailable"),
+            },
+        );
+        assert!(!state.tweets[0].liked);
+        assert_eq!(state.tweets[0].likes, 0);
+        assert_eq!(
+            state.tweet_error.as_deref(),
+            Some("The like could not be saved: storage unavailable.")
+        );
+        run(&mut state, Action::ToggleLike("2".into()));
+        run(&mut state, Action::LikeSaved("2".into()));
+        let unlike = run(&mut state, Action::ToggleLike("2".into()));
+        assert_eq!(
+            unlike,
+            vec![Command::Like {
+                id: "2".into(),
+                like: false
+            }]
+        );
+        assert_eq!((state.tweets[0].liked, state.tweets[0].likes), (false, 0));
+        assert_eq!(
+            run(&mut state, Action::ToggleLike("9".into())),
+            vec![],
+            "not shown"
+        );
+    }
+
+    #[test]
     fn a_deleted_tweet_goes_at_once_and_comes_back_in_place_if_refused() {
         let mut state = home(vec![
             tweet("3", "ann"),
@@ -514,13 +604,13 @@ mod tests {
         );
         assert_eq!(ids(&state), ["3", "2", "1"], "back where it was");
         assert_eq!(
-            state.delete_error.as_deref(),
+            state.tweet_error.as_deref(),
             Some("The tweet could not be deleted: storage unavailable.")
         );
         run(&mut state, Action::DeleteTweet("2".into()));
         run(&mut state, Action::TweetDeleted("2".into()));
         assert_eq!(ids(&state), ["3", "1"]);
-        assert_eq!(state.delete_error, None);
+        assert_eq!(state.tweet_error, None);
         assert_eq!(
             run(&mut state, Action::DeleteTweet("2".into())),
             vec![],

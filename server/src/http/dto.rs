@@ -5,7 +5,10 @@
 use app::api::{TweetDto, UserDto};
 use axum::http::HeaderValue;
 
-use crate::{domain::User, store::AuthoredTweet};
+use crate::{
+    domain::{Id, User},
+    store::AuthoredTweet,
+};
 
 /// `email` only when `is_self`: addresses are private to their owner.
 pub fn user(user: &User, is_self: bool) -> UserDto {
@@ -25,7 +28,20 @@ pub fn tweet(authored: &AuthoredTweet) -> TweetDto {
         body: authored.tweet.body.to_string(),
         tweetedby: authored.author.to_string(),
         timestamp: authored.tweet.created_at.to_rfc3339(),
+        likes: authored.likes,
+        liked: false,
     }
+}
+
+/// `tweets` as a reader who likes those in `liked` sees them.
+pub fn tweets_liked(tweets: &[AuthoredTweet], liked: &[Id]) -> Vec<TweetDto> {
+    tweets
+        .iter()
+        .map(|t| TweetDto {
+            liked: liked.contains(&t.tweet.id),
+            ..tweet(t)
+        })
+        .collect()
 }
 
 /// The user's revision as a strong `ETag`.

@@ -15,7 +15,13 @@ use super::{
     extract::{parse_id, AppQuery, AuthUser},
     pagination::{next_link, PageQuery},
 };
-use crate::{domain::User, error::Result, services::Social, store::Page, AppState};
+use crate::{
+    domain::User,
+    error::Result,
+    services::{Social, Tweets},
+    store::Page,
+    AppState,
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -100,6 +106,7 @@ async fn relationship(
     ))]
 async fn home(
     State(social): State<Social>,
+    State(tweets): State<Tweets>,
     AuthUser(me): AuthUser,
     AppQuery(query): AppQuery<PageQuery>,
 ) -> Result<impl IntoResponse> {
@@ -112,7 +119,8 @@ async fn home(
         found.len(),
         found.last().map(|t| t.tweet.id),
     );
-    let tweets_list = found.iter().map(dto::tweet).collect();
+    let liked = tweets.liked_among(me.user.id, &found).await?;
+    let tweets_list = dto::tweets_liked(&found, &liked);
     Ok((
         link.map(|link| [(header::LINK, link)]),
         Json(TweetList { tweets_list }),

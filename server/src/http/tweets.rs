@@ -26,6 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(show, remove))
+        .routes(routes!(like, unlike))
+        .routes(routes!(liked_by))
 }
 
 /// The paging parameters plus `tweetedby`: serde cannot `flatten` a
@@ -83,14 +85,20 @@ async fn list(
         found.len(),
         found.last().map(|t| t.tweet.id),
     );
-    let body = found.encoded(|rows| {
-        let list = TweetList {
-            tweets_list: rows.iter().map(dto::tweet).collect(),
-        };
-        serde_json::to_vec(&list)
+    let encode = |tweets_list| -> bytes::Bytes {
+        serde_json::to_vec(&TweetList { tweets_list })
             .expect("a tweet list serializes")
             .into()
-    });
+    };
+    // What a reader likes is theirs: only a logged-out reader's page is
+    // shared, encoded once.
+    let body = match reader {
+        Some(reader) => encode(dto::tweets_liked(
+            &found,
+            &tweets.liked_among(reader, &found).await?,
+        )),
+        None => found.encoded(|rows| encode(rows.iter().map(dto::tweet).collect())),
+    };
     Ok((
         link.map(|link| [(header::LINK, link)]),
         [(header::CONTENT_TYPE, "application/json")],
@@ -127,6 +135,74 @@ async fn create(
     responses((status = 200, body = TweetDto), (status = 404, body = ErrorBody)))]
 async fn show(State(tweets): State<Tweets>, Path(id): Path<String>) -> Result<Json<TweetDto>> {
     Ok(Json(dto::tweet(&tweets.get(parse_id(&id)?).await?)))
+}
+
+/// Like a tweet, as the logged-in user. Liking again is fine.
+#[utoipa::path(put, path = "/api/v2/tweets/{id}/like", tag = "tweets",
+    params(("id" = String, Path, description = "tweet id")),
+    responses(
+        (status = 204, description = "you like it"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such tweet (or you block each other)"),
+    ))]
+async fn like(
+    State(tweets): State<Tweets>,
+    AuthUser(me): AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    tweets.like(&me, parse_id(&id)?, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stop liking a tweet. Unliking one you do not like is fine.
+#[utoipa::path(delete, path = "/api/v2/tweets/{id}/like", tag = "tweets",
+    params(("id" = String, Path, description = "tweet id")),
+    responses(
+        (status = 204, description = "you do not like it"),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn unlike(
+    State(tweets): State<Tweets>,
+    AuthUser(me): AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    tweets.like(&me, parse_id(&id)?, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The tweets a user likes, by tweet id, newest first.
+#[utoipa::path(get, path = "/api/v1/users/{id}/likes", tag = "tweets",
+    params(("id" = String, Path, description = "user id"), PageQuery),
+    responses(
+        (status = 200, body = TweetList,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there may be more"))),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+    ))]
+async fn liked_by(
+    State(tweets): State<Tweets>,
+    MaybeUser(me): MaybeUser,
+    Path(id): Path<String>,
+    AppQuery(query): AppQuery<PageQuery>,
+) -> Result<impl IntoResponse> {
+    let page = query.page()?;
+    let found = tweets.liked_by(parse_id(&id)?, page).await?;
+    let link = next_link(
+        &format!("/api/v1/users/{id}/likes"),
+        None,
+        &page,
+        found.len(),
+        found.last().map(|t| t.tweet.id),
+    );
+    let liked = match me {
+        Some(me) => tweets.liked_among(me.user.id, &found).await?,
+        None => Vec::new(),
+    };
+    Ok((
+        link.map(|link| [(header::LINK, link)]),
+        Json(TweetList {
+            tweets_list: dto::tweets_liked(&found, &liked),
+        }),
+    ))
 }
 
 /// Delete your tweet. Someone else's tweet is a 404, as if it did not exist.

@@ -287,12 +287,12 @@ pub(super) async fn relationship(
     }
 }
 
-/// `/t/:id/delete`: deletes your tweet and goes back to the page the form
-/// was on (`next`). A tweet that is gone, or was never yours, is not
-/// there to delete: the page shows as it is.
-pub(super) async fn delete_tweet(
+/// `/t/:id/delete`, `/t/:id/like`, `/t/:id/unlike`: then back to the page
+/// the form was on (`next`). A tweet that is gone, or was never yours to
+/// delete, is not there to change: the page shows as it is.
+pub(super) async fn tweet_action(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path((id, action)): Path<(String, String)>,
     request: Request,
 ) -> Response {
     let (post, values) = read_post!(state, request, View::Home, FormKind::Tweet);
@@ -301,11 +301,24 @@ pub(super) async fn delete_tweet(
     };
     let next = values.get("next");
     let back = local_path(&next);
-    let deleted = match crate::http::extract::parse_id(&id) {
-        Ok(id) => state.tweets.delete(&me, id).await,
-        Err(_) => Err(Error::NotFound),
+    let done = match (crate::http::extract::parse_id(&id), action.as_str()) {
+        (Ok(id), "delete") => state.tweets.delete(&me, id).await,
+        (Ok(id), "like") => state.tweets.like(&me, id, true).await,
+        (Ok(id), "unlike") => state.tweets.like(&me, id, false).await,
+        (_, "delete" | "like" | "unlike") => Err(Error::NotFound),
+        _ => {
+            return post
+                .refused(
+                    &state,
+                    View::NotFound,
+                    FormKind::Tweet,
+                    Error::NotFound,
+                    &[],
+                )
+                .await
+        }
     };
-    match deleted {
+    match done {
         Ok(()) | Err(Error::NotFound) => see_other(back, None),
         Err(Error::Unauthorized) => see_other("/login", None),
         Err(error) => {

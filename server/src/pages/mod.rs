@@ -48,7 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", get(logout).post(forms::log_out))
         .route("/u/{username}", get(user))
         .route("/u/{username}/{change}", post(forms::relationship))
-        .route("/t/{id}/delete", post(forms::delete_tweet))
+        .route("/t/{id}/{action}", post(forms::tweet_action))
         .fallback(file_or_not_found)
 }
 
@@ -225,19 +225,24 @@ async fn timeline_page(
     page: Page,
 ) -> Result<Vec<TweetDto>> {
     let reader = me.map(|me| me.user.id);
-    let shown = |tweets: &[AuthoredTweet]| tweets.iter().map(dto::tweet).collect();
-    Ok(match key {
+    let found: Vec<AuthoredTweet> = match key {
         TimelineKey::Home => {
             let me = me.ok_or(Error::Unauthorized)?;
-            shown(&state.social.home(&me.user, page).await?)
+            state.social.home(&me.user, page).await?
         }
-        TimelineKey::Everyone => shown(&state.tweets.timeline(reader, None, page).await?),
+        TimelineKey::Everyone => state.tweets.timeline(reader, None, page).await?.to_vec(),
         TimelineKey::Author(name) => {
             // A name nobody can have is nobody's.
             let author = Username::parse(name).map_err(|_| Error::NotFound)?;
-            shown(&state.tweets.timeline(reader, Some(&author), page).await?)
+            let found = state.tweets.timeline(reader, Some(&author), page).await?;
+            found.to_vec()
         }
-    })
+    };
+    let liked = match reader {
+        Some(reader) => state.tweets.liked_among(reader, &found).await?,
+        None => Vec::new(),
+    };
+    Ok(dto::tweets_liked(&found, &liked))
 }
 
 /// The card of the user called `name` (none if nobody is), with how `me`

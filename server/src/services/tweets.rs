@@ -57,6 +57,7 @@ impl Tweets {
         Ok(AuthoredTweet {
             tweet,
             author: me.user.username.clone(),
+            likes: 0,
         })
     }
 
@@ -72,6 +73,50 @@ impl Tweets {
         }
         self.newest.invalidate();
         Ok(())
+    }
+
+    /// `me` likes tweet `id` (`like`), or no longer does. Liking again
+    /// changes nothing. A tweet whose author `me` blocks or is blocked by
+    /// is not there for them (404).
+    pub async fn like(&self, me: &SignedIn, id: Id, like: bool) -> Result<()> {
+        let tweet = self.get(id).await?;
+        if self
+            .store
+            .follows
+            .hidden_from(me.user.id)
+            .await?
+            .contains(&tweet.tweet.author_id)
+        {
+            return Err(Error::NotFound);
+        }
+        let likes = &self.store.likes;
+        let changed = if like {
+            match likes.like(me.user.id, id).await {
+                // The tweet or the liker went meanwhile.
+                Err(StoreError::NotFound) => return Err(Error::NotFound),
+                result => result?,
+            }
+        } else {
+            likes.unlike(me.user.id, id).await?
+        };
+        if changed {
+            self.newest.invalidate();
+        }
+        Ok(())
+    }
+
+    /// Which of `tweets` `reader` likes.
+    pub async fn liked_among(&self, reader: Id, tweets: &[AuthoredTweet]) -> Result<Vec<Id>> {
+        let ids: Vec<Id> = tweets.iter().map(|t| t.tweet.id).collect();
+        Ok(self.store.likes.liked_among(reader, &ids).await?)
+    }
+
+    /// The tweets `user` likes, newest tweet first (404 for nobody).
+    pub async fn liked_by(&self, user: Id, page: Page) -> Result<Vec<AuthoredTweet>> {
+        if self.store.users.by_id(user).await?.is_none() {
+            return Err(Error::NotFound);
+        }
+        Ok(self.store.likes.liked_tweets(user, page).await?)
     }
 
     /// Everyone's tweets, or `author`'s (404 if nobody has that name),

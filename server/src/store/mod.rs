@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 pub use error::{Conflict, StoreError, StoreResult};
 pub use traits::{
-    FollowStore, Health, OutboxStore, ReleaseStore, SessionStore, TweetStore, UserStore,
+    FollowStore, Health, LikeStore, OutboxStore, ReleaseStore, SessionStore, TweetStore, UserStore,
 };
 pub use types::{
     ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Limit, NewSession, Page, Pending,
@@ -32,6 +32,7 @@ pub struct Store {
     pub health: Arc<dyn Health>,
     pub outbox: Arc<dyn OutboxStore>,
     pub follows: Arc<dyn FollowStore>,
+    pub likes: Arc<dyn LikeStore>,
 }
 
 impl Store {
@@ -45,6 +46,7 @@ impl Store {
             + Health
             + OutboxStore
             + FollowStore
+            + LikeStore
             + 'static,
     {
         let adapter = Arc::new(adapter);
@@ -55,7 +57,8 @@ impl Store {
             releases: adapter.clone(),
             health: adapter.clone(),
             outbox: adapter.clone(),
-            follows: adapter,
+            follows: adapter.clone(),
+            likes: adapter,
         }
     }
 

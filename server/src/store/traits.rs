@@ -119,6 +119,21 @@ pub trait FollowStore: Send + Sync {
     async fn home_timeline(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>>;
 }
 
+/// Who likes which tweet. Each tweet's count comes with it
+/// ([`AuthoredTweet::likes`]), kept in the same transaction.
+#[async_trait]
+pub trait LikeStore: Send + Sync {
+    /// `user` likes `tweet`; whether that is new. `NotFound` if the tweet
+    /// (or the user) does not exist.
+    async fn like(&self, user: Id, tweet: Id) -> StoreResult<bool>;
+    /// Whether `user` liked `tweet` until now.
+    async fn unlike(&self, user: Id, tweet: Id) -> StoreResult<bool>;
+    /// Which of `tweets` `user` likes.
+    async fn liked_among(&self, user: Id, tweets: &[Id]) -> StoreResult<Vec<Id>>;
+    /// The tweets `user` likes, by tweet id, newest first.
+    async fn liked_tweets(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>>;
+}
+
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Up to `limit` unpublished user events, each user's in version order.

@@ -167,6 +167,8 @@ impl Default for Limit {
 pub struct AuthoredTweet {
     pub tweet: Tweet,
     pub author: Username,
+    /// How many like it.
+    pub likes: u64,
 }
 
 /// A server-side session. Stores keep only the SHA-256 of the token the

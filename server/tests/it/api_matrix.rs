@@ -47,6 +47,10 @@ const TABLE: &[(&str, &str, Who)] = &[
     // Whose home: the logged-in user's.
     ("GET", "/api/v2/timelines/home", LoggedIn),
     ("DELETE", "/api/v2/tweets/{id}", Owner),
+    // A like is the liker's own: anyone logged in may like any tweet.
+    ("PUT", "/api/v2/tweets/{id}/like", LoggedIn),
+    ("DELETE", "/api/v2/tweets/{id}/like", LoggedIn),
+    ("GET", "/api/v1/users/{id}/likes", Anyone),
     ("POST", "/api/v1/auth/login", Anyone),
     // Logging out without a session is a harmless no-op (204).
     ("POST", "/api/v1/auth/logout", Anyone),
@@ -183,7 +187,11 @@ async fn other_users_cannot_act_on_your_things(backend: Backend) {
     };
     let before = snapshot(&world.api.store).await;
     for (method, path, who) in TABLE {
-        if *method == "GET" || *who == Anyone {
+        // A logged-in route acts as its caller (Bob may like Alice's
+        // tweet); only one that names someone else, the tweet claiming to
+        // be Alice's, is hers to refuse.
+        let claims_alice = *method == "POST" && *path == "/api/v2/tweets";
+        if *method == "GET" || *who == Anyone || (*who == LoggedIn && !claims_alice) {
             continue;
         }
         let (method, concrete, body) = request_for(&world, method, path);

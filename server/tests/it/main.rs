@@ -13,6 +13,7 @@ mod accounts;
 mod api_bad_input;
 mod api_endpoints;
 mod api_follows;
+mod api_likes;
 mod api_matrix;
 mod api_security;
 mod api_sessions;

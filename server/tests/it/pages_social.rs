@@ -11,6 +11,7 @@ crate::on_both_stores!(
     following_from_a_profile_puts_their_tweets_on_your_home_page,
     blocking_from_a_profile_hides_their_tweets_from_you_and_yours_from_them,
     your_tweet_is_deleted_from_the_page_it_is_on,
+    a_like_from_the_page_is_counted_and_marked_and_undone,
 );
 
 async fn tweet(server: &TestApp, cookie: &str, body: &str) {
@@ -194,5 +195,44 @@ async fn your_tweet_is_deleted_from_the_page_it_is_on(backend: Backend) {
     let response = post_form(&server, &path, &next, Some(&ann)).await;
     assert_eq!(location(&response), "/");
     assert!(shown(&server, "/u/ann", None).await.is_empty());
+    server.stop().await;
+}
+
+async fn a_like_from_the_page_is_counted_and_marked_and_undone(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    let bob = sign_up(&server, "bob").await;
+    tweet(&server, &ann, "Like me").await;
+    let (_, html) = get_page(&server, "/everyone", Some(&bob)).await;
+    let tweet = &page_data(&html).timeline.unwrap().tweets[0];
+    let like = format!("/t/{}/like", tweet.id);
+    assert!(html.contains(&format!(r#"action="{like}""#)), "{html}");
+
+    let response = post_form(&server, &like, &[("next", "/everyone")], Some(&bob)).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/everyone");
+    let (_, html) = get_page(&server, "/everyone", Some(&bob)).await;
+    let shown = &page_data(&html).timeline.unwrap().tweets[0];
+    assert_eq!((shown.likes, shown.liked), (1, true));
+    let unlike = format!("/t/{}/unlike", shown.id);
+    assert!(html.contains(&format!(r#"action="{unlike}""#)), "{html}");
+    // Ann sees the count, not Bob's mark; nobody sees a button logged out.
+    let (_, html) = get_page(&server, "/", Some(&ann)).await;
+    let theirs = &page_data(&html).timeline.unwrap().tweets[0];
+    assert_eq!((theirs.likes, theirs.liked), (1, false));
+    let (_, html) = get_page(&server, "/everyone", None).await;
+    assert!(!html.contains(&like) && !html.contains(&unlike));
+
+    let response = post_form(&server, &unlike, &[("next", "/everyone")], Some(&bob)).await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = get_page(&server, "/everyone", Some(&bob)).await;
+    let shown = &page_data(&html).timeline.unwrap().tweets[0];
+    assert_eq!((shown.likes, shown.liked), (0, false));
+    // An action nobody knows is not found.
+    let unknown = format!("/t/{}/retweet", shown.id);
+    assert_eq!(
+        post_form(&server, &unknown, &[], Some(&bob)).await.status(),
+        404
+    );
     server.stop().await;
 }

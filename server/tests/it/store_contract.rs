@@ -361,7 +361,8 @@ async fn tweets_insert_get_with_their_author_and_only_their_author_deletes_them(
         store.tweets.get(tweet.id).await.unwrap(),
         Some(AuthoredTweet {
             tweet: tweet.clone(),
-            author: ada.username.clone()
+            author: ada.username.clone(),
+            likes: 0,
         })
     );
     assert!(
@@ -937,6 +938,75 @@ async fn a_readers_blocks_either_way_hide_those_authors_from_their_pages(store: 
     assert_eq!(tweet_ids(of_dee), [posted[2]]);
 }
 
+async fn likes_are_counted_with_the_tweet_once_per_user_and_go_with_it(store: &Store) {
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let cyd = register(store, "cyd").await;
+    let mut posted = Vec::new();
+    for author in [&ada, &ada, &bob] {
+        let tweet = new_tweet(author.id, "hi");
+        store.tweets.insert(&tweet).await.unwrap();
+        posted.push(tweet.id);
+    }
+    let likes = |id| async move { store.tweets.get(id).await.unwrap().unwrap().likes };
+    assert_eq!(likes(posted[0]).await, 0);
+    assert!(store.likes.like(bob.id, posted[0]).await.unwrap());
+    assert!(!store.likes.like(bob.id, posted[0]).await.unwrap(), "once");
+    assert!(store.likes.like(cyd.id, posted[0]).await.unwrap());
+    assert!(store.likes.like(bob.id, posted[1]).await.unwrap());
+    assert!(
+        store.likes.like(bob.id, posted[2]).await.unwrap(),
+        "your own"
+    );
+    assert_eq!(likes(posted[0]).await, 2);
+    // The count comes with every page.
+    let everyone = store.tweets.page(None, &[], page(10)).await.unwrap();
+    let counts: Vec<u64> = everyone.iter().map(|t| t.likes).collect();
+    assert_eq!(counts, [1, 1, 2]);
+
+    let mut liked = store.likes.liked_among(bob.id, &posted).await.unwrap();
+    liked.sort_unstable();
+    assert_eq!(liked, posted);
+    assert_eq!(
+        store.likes.liked_among(cyd.id, &posted[1..]).await.unwrap(),
+        Vec::<Id>::new()
+    );
+    let ids = |found: Vec<AuthoredTweet>| found.into_iter().map(|t| t.tweet.id).collect::<Vec<_>>();
+    let bobs = store.likes.liked_tweets(bob.id, page(2)).await.unwrap();
+    assert_eq!(ids(bobs), [posted[2], posted[1]], "newest tweet first");
+    let older = store
+        .likes
+        .liked_tweets(bob.id, older_than(posted[1], 10))
+        .await
+        .unwrap();
+    assert_eq!(ids(older), [posted[0]]);
+
+    assert!(store.likes.unlike(bob.id, posted[0]).await.unwrap());
+    assert!(!store.likes.unlike(bob.id, posted[0]).await.unwrap());
+    assert_eq!(likes(posted[0]).await, 1);
+    assert!(matches!(
+        store.likes.like(bob.id, Id::generate()).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // A deleted tweet takes its likes; a deleted user takes theirs off
+    // the counts, and the likes of their tweets with the tweets.
+    assert!(store.tweets.delete(posted[2], bob.id).await.unwrap());
+    assert_eq!(
+        ids(store.likes.liked_tweets(bob.id, page(10)).await.unwrap()),
+        [posted[1]]
+    );
+    append(store, cyd.id, 1, vec![deleted()]).await.unwrap();
+    assert_eq!(likes(posted[0]).await, 0);
+    append(store, ada.id, 1, vec![deleted()]).await.unwrap();
+    assert!(store
+        .likes
+        .liked_tweets(bob.id, page(10))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         $(
@@ -978,5 +1048,6 @@ mod run {
         the_home_timeline_is_yours_and_your_follows_newest_first,
         a_block_ends_follows_both_ways_refuses_new_ones_and_is_rebuilt,
         a_readers_blocks_either_way_hide_those_authors_from_their_pages,
+        likes_are_counted_with_the_tweet_once_per_user_and_go_with_it,
     );
 }

@@ -116,6 +116,19 @@ impl FollowDoc {
     }
 }
 
+/// One like (`likes`): `_id` is `"<user>:<tweet>"`, so a user likes a
+/// tweet at most once. The tweet's author is kept so that their deletion
+/// finds the likes of their tweets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LikeDoc {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub user_id: i64,
+    pub tweet_id: i64,
+    pub author_id: i64,
+    pub at: i64,
+}
+
 /// One block (`blocks`): `_id` is `"<blocker>:<blocked>"`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BlockDoc {
@@ -204,6 +217,9 @@ pub struct TweetDoc {
     pub author_id: i64,
     pub body: String,
     pub created_at: DateTime,
+    /// How many like it; absent on tweets from before likes.
+    #[serde(default)]
+    pub likes: i64,
 }
 
 impl From<&Tweet> for TweetDoc {
@@ -213,6 +229,7 @@ impl From<&Tweet> for TweetDoc {
             author_id: t.author_id.as_i64(),
             body: t.body.as_str().to_owned(),
             created_at: date(t.created_at),
+            likes: 0,
         }
     }
 }

@@ -107,6 +107,15 @@ pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
         .await?;
     ensure_follow_indexes(store, &store.follows).await?;
     ensure_block_indexes(store, &store.blocks).await?;
+    // A user's likes newest tweet first; a tweet's, and an author's, to
+    // remove them with it.
+    store
+        .within(store.likes.create_indexes([
+            index(doc! { "user_id": 1, "tweet_id": -1 }, "liked", false),
+            index(doc! { "tweet_id": 1 }, "of_tweet", false),
+            index(doc! { "author_id": 1 }, "of_author", false),
+        ]))
+        .await?;
     store
         .within(store.tweets.create_indexes([index(
             doc! { "author_id": 1, "_id": -1 },

@@ -14,6 +14,7 @@ mod docs;
 mod errors;
 mod follows;
 mod indexes;
+mod likes;
 mod outbox;
 mod releases;
 mod sessions;
@@ -30,7 +31,8 @@ use mongodb::{
 };
 
 use self::docs::{
-    BlockDoc, EventDoc, FollowDoc, ReleaseDoc, SessionDoc, TweetDoc, TweetEventDoc, UserDoc,
+    BlockDoc, EventDoc, FollowDoc, LikeDoc, ReleaseDoc, SessionDoc, TweetDoc, TweetEventDoc,
+    UserDoc,
 };
 use super::{Health, StoreError, StoreResult};
 
@@ -65,6 +67,7 @@ pub struct MongoStore {
     tweet_events: Collection<TweetEventDoc>,
     follows: Collection<FollowDoc>,
     blocks: Collection<BlockDoc>,
+    likes: Collection<LikeDoc>,
     sessions: Collection<SessionDoc>,
     releases: Collection<ReleaseDoc>,
     timeout: Duration,
@@ -113,6 +116,7 @@ impl MongoStore {
             tweet_events: db.collection("tweet_events"),
             follows: db.collection("follows"),
             blocks: db.collection("blocks"),
+            likes: db.collection("likes"),
             sessions: db.collection("sessions"),
             releases: db.collection("apirelease"),
             db,

@@ -91,6 +91,11 @@ impl TweetStore for MongoStore {
                             return Ok(false);
                         }
                         store
+                            .likes
+                            .delete_many(doc! { "tweet_id": event.tweet_id })
+                            .session(&mut *session)
+                            .await?;
+                        store
                             .tweet_events
                             .insert_one(event)
                             .session(&mut *session)
@@ -194,9 +199,11 @@ impl MongoStore {
                 // An author's tweets go in the transaction that deletes
                 // them; one missing here is a read between two snapshots.
                 let author = Username::from_stored(names.get(&doc.author_id)?.clone());
+                let likes = doc.likes.max(0) as u64;
                 Some(AuthoredTweet {
                     tweet: Tweet::from(doc),
                     author,
+                    likes,
                 })
             })
             .collect())

@@ -14,7 +14,7 @@ use mongodb::{
 };
 
 use super::{
-    docs::{BlockDoc, EventDoc, FollowDoc, SessionDoc, UserDoc},
+    docs::{BlockDoc, EventDoc, FollowDoc, LikeDoc, SessionDoc, UserDoc},
     durable_writes, indexes, page_filter, MongoStore,
 };
 use crate::{
@@ -215,6 +215,28 @@ impl MongoStore {
                     .await?;
                 self.tweets
                     .delete_many(doc! { "author_id": id })
+                    .session(&mut *session)
+                    .await?;
+                // The likes of their tweets go with the tweets; their likes
+                // of others' tweets leave those tweets' counts.
+                let liked: Vec<LikeDoc> = self
+                    .likes
+                    .find(doc! { "user_id": id })
+                    .session(&mut *session)
+                    .await?
+                    .stream(&mut *session)
+                    .try_collect()
+                    .await?;
+                let liked: Vec<i64> = liked.iter().map(|l| l.tweet_id).collect();
+                self.tweets
+                    .update_many(
+                        doc! { "_id": { "$in": liked } },
+                        doc! { "$inc": { "likes": -1 } },
+                    )
+                    .session(&mut *session)
+                    .await?;
+                self.likes
+                    .delete_many(doc! { "$or": [{ "user_id": id }, { "author_id": id }] })
                     .session(&mut *session)
                     .await?;
                 self.sessions

@@ -5,6 +5,7 @@
 
 mod errors;
 mod follows;
+mod likes;
 mod outbox;
 mod readers;
 mod releases;

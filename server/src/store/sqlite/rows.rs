@@ -75,7 +75,7 @@ pub fn upsert_user(conn: &Connection, table: &'static str, user: &User) -> Store
 
 /// A tweet and its author's username, as `SELECT t.id, t.author_id,
 /// t.body, t.created_at, u.username` reads them.
-pub const AUTHORED_TWEET: &str = "t.id, t.author_id, t.body, t.created_at, u.username";
+pub const AUTHORED_TWEET: &str = "t.id, t.author_id, t.body, t.created_at, u.username, t.likes";
 
 pub fn authored_tweet(row: &Row<'_>) -> rusqlite::Result<AuthoredTweet> {
     Ok(AuthoredTweet {
@@ -86,6 +86,7 @@ pub fn authored_tweet(row: &Row<'_>) -> rusqlite::Result<AuthoredTweet> {
             created_at: Timestamp::from_millis(row.get(3)?),
         },
         author: Username::from_stored(row.get::<_, String>(4)?),
+        likes: row.get::<_, i64>(5)?.max(0) as u64,
     })
 }
 

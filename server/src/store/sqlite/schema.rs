@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0003_session_last_seen.sql"),
     include_str!("../../../migrations/sqlite/0004_outbox.sql"),
     include_str!("../../../migrations/sqlite/0005_follows.sql"),
+    include_str!("../../../migrations/sqlite/0006_likes.sql"),
 ];
 
 /// How long a connection waits for a lock before the store reports itself
