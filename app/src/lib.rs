@@ -19,7 +19,7 @@ use components::header::Header;
 use pages::{
     account::LoginPage,
     home::{EveryonePage, HomePage},
-    lazy::{LogoutRoute, ProfileRoute, SignUpRoute, UserRoute},
+    lazy::{LogoutRoute, ProfileRoute, SignUpRoute, TagRoute, UserRoute},
     not_found::NotFound,
 };
 
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
                         <Route path=path!("/logout") view={Lazy::<LogoutRoute>::new()} />
                         <Route path=path!("/u/:username") view={Lazy::<UserRoute>::new()} />
+                        <Route path=path!("/tags/:tag") view={Lazy::<TagRoute>::new()} />
                     </Routes>
                 </main>
             </div>

@@ -23,13 +23,14 @@ const pages: Audited[] = [
   { path: '/u/:me', loggedIn: true, heading: 'axe Person' },
   { path: '/u/:other', loggedIn: true, heading: 'other Person' },
   { path: '/u/nobody', loggedIn: false, heading: '@nobody', status: 404 },
+  { path: '/tags/morning', loggedIn: false, heading: '#morning' },
   { path: '/no-such-page', loggedIn: false, heading: 'Page not found', status: 404 },
 ];
 
 // A few tweets, so the timelines have something to show: plain text, a
 // long one that wraps, and emoji.
 const TWEETS = [
-  'Good morning, everyone!',
+  'Good #morning, everyone!',
   'A longer tweet, so that the timeline has one that wraps onto a second line on a phone and shows how the text flows.',
   'Emoji too 🐦🎉☕',
 ];

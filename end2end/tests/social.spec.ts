@@ -26,7 +26,7 @@ for (const js of [true, false]) {
     const b = await person(browser, bob, js, problems);
     const word = uniqueName('word');
     const posted = await b.context.request.post('/api/v2/tweets', {
-      data: { body: `Bob says ${word}` },
+      data: { body: `Bob says ${word}, see https://example.com/${word}. #${word}` },
     });
     expect(posted.status()).toBe(201);
 
@@ -53,6 +53,16 @@ for (const js of [true, false]) {
     await open(a.page, '/', js);
     const bobs = tweetsOf(a.page).filter({ hasText: word });
     await expect(bobs).toHaveCount(1);
+    // The address in it is a safe link, without the sentence's full stop.
+    const link = bobs.getByRole('link', { name: `https://example.com/${word}` });
+    await expect(link).toHaveAttribute('href', `https://example.com/${word}`);
+    await expect(link).toHaveAttribute('rel', 'nofollow noopener ugc');
+    // Its hashtag leads to the tag's timeline, and back.
+    await bobs.getByRole('link', { name: `#${word}` }).click();
+    await expect(a.page).toHaveURL(`/tags/${word.toLowerCase()}`);
+    await expect(a.page.getByRole('heading', { level: 1, name: `#${word.toLowerCase()}` })).toBeVisible();
+    await expect(tweetsOf(a.page).filter({ hasText: word })).toHaveCount(1);
+    await open(a.page, '/', js);
     // Ann likes it: the heart turns and counts at once (with JavaScript) or
     // after the post and its redirect (without), and stays after a reload.
     await bobs.getByRole('button', { name: 'Like (0 likes)' }).click();

@@ -6,6 +6,7 @@
 
 pub mod errors;
 pub mod forms;
+pub mod text;
 pub mod types;
 
 pub use errors::{ErrorBody, ErrorCode, FieldCode};
@@ -52,6 +53,11 @@ pub mod paths {
 
     pub fn tweet(id: &str) -> String {
         format!("{TWEETS}/{id}")
+    }
+
+    /// The tweets with hashtag `tag`.
+    pub fn tag(tag: &str) -> String {
+        format!("/api/v2/tags/{tag}")
     }
 
     /// Whether the logged-in user likes tweet `id`: `PUT`, `DELETE`.

@@ -4,5 +4,6 @@ pub mod form;
 pub mod header;
 pub mod icons;
 pub mod profile;
+pub mod text;
 pub mod timeline;
 pub mod tweet;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::form::enhance;
+use super::{form::enhance, text::TweetText};
 use crate::api::{TweetDto, Values};
 use crate::flux::{
     clock::{absolute, relative},
@@ -100,7 +100,7 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
                     {sending.then(|| view! { <span class="sending">"Sending…"</span> })}
                     {delete}
                 </div>
-                <p class="tweet-body">{body}</p>
+                <TweetText body />
                 {like}
             </div>
         </li>

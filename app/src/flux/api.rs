@@ -32,18 +32,19 @@ async fn request(command: Command) -> Action {
         Command::FetchTweets { key, max_id } => {
             let mut query = vec![("limit", PAGE_DEFAULT.to_string())];
             let path = match &key {
-                TimelineKey::Home => paths::HOME_TIMELINE,
-                TimelineKey::Everyone => paths::TWEETS,
+                TimelineKey::Home => paths::HOME_TIMELINE.to_string(),
+                TimelineKey::Everyone => paths::TWEETS.to_string(),
                 TimelineKey::Author(name) => {
                     query.push(("tweetedby", name.clone()));
-                    paths::TWEETS
+                    paths::TWEETS.to_string()
                 }
+                TimelineKey::Tag(tag) => paths::tag(tag),
             };
             let older = max_id.is_some();
             if let Some(id) = max_id {
                 query.push(("max_id", id));
             }
-            let builder = Request::get(path).query(query);
+            let builder = Request::get(&path).query(query);
             match send::<TweetList>(builder.build()).await {
                 Ok((list, _)) => Action::ReceivedTweets {
                     key,

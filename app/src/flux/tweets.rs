@@ -79,6 +79,9 @@ fn load_error(key: &TimelineKey, error: &ErrorBody) -> String {
         (TimelineKey::Author(name), ErrorCode::NotFound) => {
             format!("There is no user called @{name}.")
         }
+        (TimelineKey::Tag(tag), ErrorCode::NotFound) => {
+            format!("#{tag} is not a hashtag: letters, digits and _ only.")
+        }
         _ => format!("The tweets could not be loaded: {}.", error.message),
     }
 }

@@ -28,6 +28,8 @@ pub enum TimelineKey {
     Everyone,
     /// One user's tweets (`/u/:username`).
     Author(String),
+    /// The tweets with a hashtag (`/tags/:tag`), lowercase.
+    Tag(String),
 }
 
 impl TimelineKey {
@@ -36,6 +38,7 @@ impl TimelineKey {
             // The only new tweets a page adds are the reader's own.
             Self::Home | Self::Everyone => true,
             Self::Author(name) => name.eq_ignore_ascii_case(&tweet.tweetedby),
+            Self::Tag(tag) => crate::api::text::hashtags(&tweet.body).contains(tag),
         }
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
 use super::account::{LogoutPage, ProfilePage, SignUpPage};
-use super::user::UserPage;
+use super::{tag::TagPage, user::UserPage};
 
 macro_rules! lazy_page {
     ($route:ident => $page:ident) => {
@@ -29,3 +29,4 @@ lazy_page!(SignUpRoute => SignUpPage);
 lazy_page!(ProfileRoute => ProfilePage);
 lazy_page!(LogoutRoute => LogoutPage);
 lazy_page!(UserRoute => UserPage);
+lazy_page!(TagRoute => TagPage);

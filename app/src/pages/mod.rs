@@ -2,4 +2,5 @@ pub mod account;
 pub mod home;
 pub mod lazy;
 pub mod not_found;
+pub mod tag;
 pub mod user;

@@ -16,9 +16,10 @@ use super::{
     pagination::{next_link, PageQuery},
 };
 use crate::{
-    domain::Username,
+    domain::{Id, Username},
     error::{Fields, Result},
     services::Tweets,
+    store::{AuthoredTweet, Page},
     AppState,
 };
 
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show, remove))
         .routes(routes!(like, unlike))
         .routes(routes!(liked_by))
+        .routes(routes!(tagged))
 }
 
 /// The paging parameters plus `tweetedby`: serde cannot `flatten` a
@@ -186,21 +188,68 @@ async fn liked_by(
 ) -> Result<impl IntoResponse> {
     let page = query.page()?;
     let found = tweets.liked_by(parse_id(&id)?, page).await?;
-    let link = next_link(
+    let reader = me.map(|me| me.user.id);
+    list_response(
+        &tweets,
+        reader,
         &format!("/api/v1/users/{id}/likes"),
-        None,
         &page,
+        &found,
+    )
+    .await
+}
+
+/// The tweets with a hashtag (`rust` for `#Rust`), newest first.
+#[utoipa::path(get, path = "/api/v2/tags/{tag}", tag = "tweets",
+    params(("tag" = String, Path, description = "a hashtag, without `#`; any case"), PageQuery),
+    responses(
+        (status = 200, body = TweetList,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there may be more"))),
+        (status = 404, body = ErrorBody, description = "not a hashtag anyone could write"),
+        (status = 422, body = ErrorBody),
+    ))]
+async fn tagged(
+    State(tweets): State<Tweets>,
+    MaybeUser(me): MaybeUser,
+    Path(tag): Path<String>,
+    AppQuery(query): AppQuery<PageQuery>,
+) -> Result<impl IntoResponse> {
+    let page = query.page()?;
+    let reader = me.map(|me| me.user.id);
+    let found = tweets.tagged(reader, &tag, page).await?;
+    list_response(
+        &tweets,
+        reader,
+        &format!("/api/v2/tags/{tag}"),
+        &page,
+        &found,
+    )
+    .await
+}
+
+/// A page of `found` at `path`, with its `Link` and the reader's likes.
+async fn list_response(
+    tweets: &Tweets,
+    reader: Option<Id>,
+    path: &str,
+    page: &Page,
+    found: &[AuthoredTweet],
+) -> Result<impl IntoResponse> {
+    let link = next_link(
+        path,
+        None,
+        page,
         found.len(),
         found.last().map(|t| t.tweet.id),
     );
-    let liked = match me {
-        Some(me) => tweets.liked_among(me.user.id, &found).await?,
+    let liked = match reader {
+        Some(reader) => tweets.liked_among(reader, found).await?,
         None => Vec::new(),
     };
     Ok((
         link.map(|link| [(header::LINK, link)]),
         Json(TweetList {
-            tweets_list: dto::tweets_liked(&found, &liked),
+            tweets_list: dto::tweets_liked(found, &liked),
         }),
     ))
 }

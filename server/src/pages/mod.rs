@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/profile", get(profile).post(forms::profile))
         .route("/logout", get(logout).post(forms::log_out))
         .route("/u/{username}", get(user))
+        .route("/tags/{tag}", get(tag))
         .route("/u/{username}/{change}", post(forms::relationship))
         .route("/t/{id}/{action}", post(forms::tweet_action))
         .fallback(file_or_not_found)
@@ -66,6 +67,8 @@ enum View {
     LogOut,
     /// `/u/:username`: one user's tweets.
     User(String),
+    /// `/tags/:tag`: the tweets with a hashtag.
+    Tag(String),
     NotFound,
 }
 
@@ -99,6 +102,10 @@ async fn user(
     request: Request,
 ) -> Response {
     show(&state, request, View::User(username)).await
+}
+
+async fn tag(State(state): State<AppState>, Path(tag): Path<String>, request: Request) -> Response {
+    show(&state, request, View::Tag(tag)).await
 }
 
 /// Everything else: a file of the built site, or the not-found page,
@@ -170,6 +177,7 @@ async fn load(
     let timeline = match view {
         View::Home if me.is_some() => Some(TimelineKey::Home),
         View::Everyone => Some(TimelineKey::Everyone),
+        View::Tag(tag) => Some(TimelineKey::Tag(tag.to_ascii_lowercase())),
         View::User(name) => {
             data.profile = profile_card(state, me, name).await?;
             Some(TimelineKey::Author(name.clone()))
@@ -237,6 +245,7 @@ async fn timeline_page(
             let found = state.tweets.timeline(reader, Some(&author), page).await?;
             found.to_vec()
         }
+        TimelineKey::Tag(tag) => state.tweets.tagged(reader, tag, page).await?,
     };
     let liked = match reader {
         Some(reader) => state.tweets.liked_among(reader, &found).await?,
@@ -383,7 +392,7 @@ mod tests {
     }
 
     /// The routes `router()` gives a page.
-    const PAGES: [&str; 7] = [
+    const PAGES: [&str; 8] = [
         "/",
         "/everyone",
         "/login",
@@ -391,13 +400,19 @@ mod tests {
         "/profile",
         "/logout",
         "/u/{username}",
+        "/tags/{tag}",
     ];
 
     #[test]
     fn every_route_of_the_app_is_a_page_route() {
         let leptos: Vec<String> = leptos_axum::generate_route_list(app::App)
             .into_iter()
-            .map(|route| route.path().replace(":username", "{username}"))
+            .map(|route| {
+                route
+                    .path()
+                    .replace(":username", "{username}")
+                    .replace(":tag", "{tag}")
+            })
             .collect();
         let mut ours: Vec<&str> = PAGES.to_vec();
         let mut theirs: Vec<&str> = leptos.iter().map(String::as_str).collect();

@@ -119,6 +119,22 @@ impl Tweets {
         Ok(self.store.likes.liked_tweets(user, page).await?)
     }
 
+    /// The tweets with hashtag `tag`, newest first, as `reader` may see
+    /// them. A tag nobody could write is nobody's (404).
+    pub async fn tagged(
+        &self,
+        reader: Option<Id>,
+        tag: &str,
+        page: Page,
+    ) -> Result<Vec<AuthoredTweet>> {
+        let tag = app::api::text::tag_key(tag).ok_or(Error::NotFound)?;
+        let hidden = match reader {
+            Some(reader) => self.store.follows.hidden_from(reader).await?,
+            None => Vec::new(),
+        };
+        Ok(self.store.tweets.tagged(&tag, &hidden, page).await?)
+    }
+
     /// Everyone's tweets, or `author`'s (404 if nobody has that name),
     /// newest first, as `reader` may see them: without the tweets of
     /// those they block or who block them.

@@ -62,6 +62,10 @@ pub trait TweetStore: Send + Sync {
         hidden: &[Id],
         page: Page,
     ) -> StoreResult<Vec<AuthoredTweet>>;
+    /// The tweets with hashtag `tag` (lowercase), newest first, without
+    /// those of the authors in `hidden`.
+    async fn tagged(&self, tag: &str, hidden: &[Id], page: Page)
+        -> StoreResult<Vec<AuthoredTweet>>;
 }
 
 #[async_trait]

@@ -51,6 +51,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("PUT", "/api/v2/tweets/{id}/like", LoggedIn),
     ("DELETE", "/api/v2/tweets/{id}/like", LoggedIn),
     ("GET", "/api/v1/users/{id}/likes", Anyone),
+    ("GET", "/api/v2/tags/{tag}", Anyone),
     ("POST", "/api/v1/auth/login", Anyone),
     // Logging out without a session is a harmless no-op (204).
     ("POST", "/api/v1/auth/logout", Anyone),

@@ -12,6 +12,7 @@ crate::on_both_stores!(
     blocking_from_a_profile_hides_their_tweets_from_you_and_yours_from_them,
     your_tweet_is_deleted_from_the_page_it_is_on,
     a_like_from_the_page_is_counted_and_marked_and_undone,
+    a_hashtag_is_a_link_to_its_timeline_and_an_address_a_safe_link,
 );
 
 async fn tweet(server: &TestApp, cookie: &str, body: &str) {
@@ -234,5 +235,39 @@ async fn a_like_from_the_page_is_counted_and_marked_and_undone(backend: Backend)
         post_form(&server, &unknown, &[], Some(&bob)).await.status(),
         404
     );
+    server.stop().await;
+}
+
+async fn a_hashtag_is_a_link_to_its_timeline_and_an_address_a_safe_link(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    tweet(
+        &server,
+        &ann,
+        "Shipping #Rust, see https://example.com/notes.",
+    )
+    .await;
+    tweet(&server, &ann, "Nothing tagged here").await;
+    let (_, html) = get_page(&server, "/u/ann", None).await;
+    assert!(html.contains(r#"href="/tags/rust""#), "{html}");
+    assert!(
+        html.contains(r#"href="https://example.com/notes" rel="nofollow noopener ugc""#),
+        "{html}"
+    );
+    assert_eq!(
+        shown(&server, "/tags/rust", None).await,
+        ["Shipping #Rust, see https://example.com/notes."]
+    );
+    assert_eq!(shown(&server, "/tags/RUST", Some(&ann)).await.len(), 1);
+    assert!(shown(&server, "/tags/nothing", None).await.is_empty());
+    let (status, html) = get_page(&server, "/tags/not%20a%20tag", None).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("is not a hashtag"), "{html}");
+    // The API says the same.
+    let api = server.get("/api/v2/tags/Rust").await;
+    assert_eq!(api.status(), 200);
+    let list: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(list["tweets_list"].as_array().unwrap().len(), 1);
+    assert_eq!(server.get("/api/v2/tags/not%20a%20tag").await.status(), 404);
     server.stop().await;
 }

@@ -1007,6 +1007,61 @@ async fn likes_are_counted_with_the_tweet_once_per_user_and_go_with_it(store: &S
         .is_empty());
 }
 
+async fn a_tags_tweets_are_found_by_its_lowercase_hashtag_newest_first(store: &Store) {
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let mut posted = Vec::new();
+    for (author, body) in [
+        (&ada, "Learning #Rust today"),
+        (&bob, "#rust and #wasm, #RUST again"),
+        (&ada, "no tags, just C# and rust"),
+        (&bob, "more #Rust"),
+    ] {
+        let tweet = new_tweet(author.id, body);
+        store.tweets.insert(&tweet).await.unwrap();
+        posted.push(tweet.id);
+    }
+    let ids = |found: Vec<AuthoredTweet>| found.into_iter().map(|t| t.tweet.id).collect::<Vec<_>>();
+    let rust = store.tweets.tagged("rust", &[], page(10)).await.unwrap();
+    assert_eq!(ids(rust), [posted[3], posted[1], posted[0]], "each once");
+    let older = store
+        .tweets
+        .tagged("rust", &[], older_than(posted[1], 10))
+        .await
+        .unwrap();
+    assert_eq!(ids(older), [posted[0]]);
+    assert_eq!(
+        ids(store.tweets.tagged("wasm", &[], page(10)).await.unwrap()),
+        [posted[1]]
+    );
+    assert!(store
+        .tweets
+        .tagged("c", &[], page(10))
+        .await
+        .unwrap()
+        .is_empty());
+    // Hidden authors' tweets are left out; a deleted tweet leaves its tags.
+    let hidden = [bob.id];
+    assert_eq!(
+        ids(store
+            .tweets
+            .tagged("rust", &hidden, page(10))
+            .await
+            .unwrap()),
+        [posted[0]]
+    );
+    assert!(store.tweets.delete(posted[3], bob.id).await.unwrap());
+    assert_eq!(
+        ids(store.tweets.tagged("rust", &[], page(1)).await.unwrap()),
+        [posted[1]]
+    );
+    append(store, bob.id, 1, vec![deleted()]).await.unwrap();
+    assert_eq!(
+        ids(store.tweets.tagged("rust", &[], page(10)).await.unwrap()),
+        [posted[0]]
+    );
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         $(
@@ -1049,5 +1104,6 @@ mod run {
         a_block_ends_follows_both_ways_refuses_new_ones_and_is_rebuilt,
         a_readers_blocks_either_way_hide_those_authors_from_their_pages,
         likes_are_counted_with_the_tweet_once_per_user_and_go_with_it,
+        a_tags_tweets_are_found_by_its_lowercase_hashtag_newest_first,
     );
 }

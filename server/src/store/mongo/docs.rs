@@ -220,6 +220,9 @@ pub struct TweetDoc {
     /// How many like it; absent on tweets from before likes.
     #[serde(default)]
     pub likes: i64,
+    /// Its hashtags, lowercase (`app::api::text::hashtags`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 impl From<&Tweet> for TweetDoc {
@@ -230,6 +233,7 @@ impl From<&Tweet> for TweetDoc {
             body: t.body.as_str().to_owned(),
             created_at: date(t.created_at),
             likes: 0,
+            tags: app::api::text::hashtags(t.body.as_str()),
         }
     }
 }

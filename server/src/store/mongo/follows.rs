@@ -4,15 +4,11 @@
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
-use mongodb::{
-    bson::{doc, Document},
-    error::Error as DriverError,
-    ClientSession,
-};
+use mongodb::{bson::doc, error::Error as DriverError, ClientSession};
 
 use super::{
     docs::{BlockDoc, FollowDoc, TweetDoc, UserDoc},
-    page_filter, MongoStore,
+    page_filter, page_filter_on, MongoStore,
 };
 use crate::{
     domain::{user::FollowChange, Id, User},
@@ -126,17 +122,7 @@ impl MongoStore {
         user: Id,
         page: Page,
     ) -> StoreResult<Vec<User>> {
-        let mut range = Document::new();
-        if let Some(max) = page.max_id {
-            range.insert("$lt", max.as_i64());
-        }
-        if let Some(since) = page.since_id {
-            range.insert("$gt", since.as_i64());
-        }
-        let mut filter = doc! { own: user.as_i64() };
-        if !range.is_empty() {
-            filter.insert(other, range);
-        }
+        let filter = page_filter_on(doc! { own: user.as_i64() }, other, &page);
         let follows: Vec<FollowDoc> = self
             .within(async {
                 self.follows

@@ -123,6 +123,14 @@ pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
             false,
         )]))
         .await?;
+    // A tag's timeline (multikey: one entry per hashtag of a tweet).
+    store
+        .within(store.tweets.create_indexes([index(
+            doc! { "tags": 1, "_id": -1 },
+            "tag_newest",
+            false,
+        )]))
+        .await?;
     let ttl = IndexModel::builder()
         .keys(doc! { "expires_at": 1 })
         .options(

@@ -9,7 +9,7 @@ use mongodb::{bson::doc, error::Error as DriverError};
 
 use super::{
     docs::{LikeDoc, TweetDoc},
-    durable_writes, MongoStore,
+    durable_writes, page_filter_on, MongoStore,
 };
 use crate::{
     domain::{Id, Timestamp},
@@ -123,17 +123,7 @@ impl LikeStore for MongoStore {
     }
 
     async fn liked_tweets(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
-        let mut range = doc! {};
-        if let Some(max) = page.max_id {
-            range.insert("$lt", max.as_i64());
-        }
-        if let Some(since) = page.since_id {
-            range.insert("$gt", since.as_i64());
-        }
-        let mut filter = doc! { "user_id": user.as_i64() };
-        if !range.is_empty() {
-            filter.insert("tweet_id", range);
-        }
+        let filter = page_filter_on(doc! { "user_id": user.as_i64() }, "tweet_id", &page);
         let likes: Vec<LikeDoc> = self
             .within(async {
                 self.likes

@@ -179,7 +179,12 @@ impl Health for MongoStore {
 
 /// `filter` narrowed to a newest-first page: `_id` below `max_id` and
 /// above `since_id` (ids are time-ordered).
-fn page_filter(mut filter: Document, page: &super::Page) -> Document {
+fn page_filter(filter: Document, page: &super::Page) -> Document {
+    page_filter_on(filter, "_id", page)
+}
+
+/// `filter` with `page`'s cursors on the id in `field`.
+fn page_filter_on(mut filter: Document, field: &str, page: &super::Page) -> Document {
     let mut range = Document::new();
     if let Some(max) = page.max_id {
         range.insert("$lt", max.as_i64());
@@ -188,7 +193,7 @@ fn page_filter(mut filter: Document, page: &super::Page) -> Document {
         range.insert("$gt", since.as_i64());
     }
     if !range.is_empty() {
-        filter.insert("_id", range);
+        filter.insert(field, range);
     }
     filter
 }

@@ -43,8 +43,7 @@ impl LikeStore for SqliteStore {
         if tweets.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<i64> = tweets.iter().map(|id| id.as_i64()).collect();
-        let ids = serde_json::to_string(&ids).unwrap_or_default();
+        let ids = super::tweets::json_ids(tweets);
         self.readers
             .read(move |conn| {
                 Ok(conn

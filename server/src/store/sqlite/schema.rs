@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0004_outbox.sql"),
     include_str!("../../../migrations/sqlite/0005_follows.sql"),
     include_str!("../../../migrations/sqlite/0006_likes.sql"),
+    include_str!("../../../migrations/sqlite/0007_tags.sql"),
 ];
 
 /// How long a connection waits for a lock before the store reports itself

@@ -9,6 +9,7 @@ use crate::{
     domain::{Id, Tweet},
     store::{AuthoredTweet, Page, StoreResult, TweetChange, TweetEvent, TweetStore},
 };
+use app::api::text::hashtags;
 
 #[async_trait]
 impl TweetStore for SqliteStore {
@@ -80,14 +81,48 @@ impl TweetStore for SqliteStore {
         }
         // Absent for most readers, so their query stays the plain one.
         if !hidden.is_empty() {
-            let ids: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
-            args.push(serde_json::to_string(&ids).unwrap_or_default().into());
+            args.push(json_ids(hidden).into());
             sql += &format!(
                 " AND t.author_id NOT IN (SELECT value FROM json_each(?{}))",
                 args.len()
             );
         }
         sql += " ORDER BY t.id DESC LIMIT ?3";
+        self.readers
+            .read(move |conn| {
+                Ok(conn
+                    .prepare_cached(&sql)?
+                    .query_map(params_from_iter(args), rows::authored_tweet)?
+                    .collect::<Result<_, _>>()?)
+            })
+            .await
+    }
+
+    async fn tagged(
+        &self,
+        tag: &str,
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<AuthoredTweet>> {
+        let (max, since, limit) = rows::page_bounds(&page);
+        let mut args: Vec<Value> = vec![
+            tag.to_string().into(),
+            max.into(),
+            since.into(),
+            limit.into(),
+        ];
+        let mut sql = format!(
+            "SELECT {} FROM tweet_tags g
+             CROSS JOIN tweets t ON t.id = g.tweet_id
+             CROSS JOIN users u ON u.id = t.author_id
+             WHERE g.tag = ?1 AND g.tweet_id < ?2 AND g.tweet_id > ?3",
+            rows::AUTHORED_TWEET
+        );
+        if !hidden.is_empty() {
+            args.push(json_ids(hidden).into());
+            sql += " AND t.author_id NOT IN (SELECT value FROM json_each(?5))";
+        }
+        sql += " ORDER BY g.tweet_id DESC LIMIT ?4";
         self.readers
             .read(move |conn| {
                 Ok(conn
@@ -111,6 +146,10 @@ fn insert_rows(conn: &Connection, tweets: &[Tweet]) -> StoreResult<()> {
             tweet.created_at.millis()
         ])?;
         record(conn, &TweetEvent::posted(tweet))?;
+        for tag in hashtags(tweet.body.as_str()) {
+            conn.prepare_cached("INSERT INTO tweet_tags (tag, tweet_id) VALUES (?1, ?2)")?
+                .execute(params![tag, tweet.id.as_i64()])?;
+        }
     }
     Ok(())
 }
@@ -134,4 +173,10 @@ fn record(conn: &Connection, event: &TweetEvent) -> StoreResult<()> {
         at.millis()
     ])?;
     Ok(())
+}
+
+/// `ids` as a JSON array, for `json_each`: one parameter however many.
+pub(super) fn json_ids(ids: &[Id]) -> String {
+    let ids: Vec<i64> = ids.iter().map(|id| id.as_i64()).collect();
+    serde_json::to_string(&ids).unwrap_or_default()
 }

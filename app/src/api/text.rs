@@ -1,0 +1,209 @@
+//! What a tweet's text holds besides words: web addresses and hashtags.
+//! One scanner for the browser, which shows them as links, and the server,
+//! which indexes the hashtags, so the two never disagree. Only `http://`
+//! and `https://` addresses count, so a `javascript:` one stays text.
+
+/// A piece of a tweet's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    Link(&'a str),
+    /// A hashtag as written, without its `#`.
+    Tag(&'a str),
+}
+
+/// Longest hashtag, in ASCII letters, digits and `_`.
+pub const TAG_MAX_CHARS: usize = 50;
+
+/// The hashtags of `body`, lowercase, each once, in order.
+pub fn hashtags(body: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for piece in pieces(body) {
+        if let Piece::Tag(tag) = piece {
+            let tag = tag.to_ascii_lowercase();
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+    }
+    tags
+}
+
+/// A tag as typed in an address (`/tags/Rust`), in the form
+/// [`hashtags`] gives: lowercase; `None` if it could not be a hashtag.
+pub fn tag_key(tag: &str) -> Option<String> {
+    let tag = tag.strip_prefix('#').unwrap_or(tag);
+    (tag_len(tag) == tag.len() && !tag.is_empty()).then(|| tag.to_ascii_lowercase())
+}
+
+/// `body` cut into text and addresses. An address starts at `http://` or
+/// `https://` after a space, an opening bracket or the start, and runs to
+/// the next space, without the punctuation that ends a sentence or the
+/// bracket that closes one around it.
+pub fn pieces(body: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = 0;
+    let mut from = 0;
+    while let Some(found) = next_scheme(body, from) {
+        let end = body[found..]
+            .find(char::is_whitespace)
+            .map_or(body.len(), |n| found + n);
+        let end = found + trimmed_len(&body[found..end]);
+        let scheme_len = if body[found..].starts_with("https://") {
+            8
+        } else {
+            7
+        };
+        if end <= found + scheme_len {
+            from = found + scheme_len;
+            continue; // a scheme with no address after it
+        }
+        tagged(&body[rest..found], &mut pieces);
+        pieces.push(Piece::Link(&body[found..end]));
+        rest = end;
+        from = end;
+    }
+    tagged(&body[rest..], &mut pieces);
+    pieces
+}
+
+/// `text` (no addresses in it) cut into words and hashtags. A hashtag is
+/// `#` after a space, punctuation or the start, then up to
+/// [`TAG_MAX_CHARS`] ASCII letters, digits and `_`, not all digits, and
+/// not run on into other letters (`#café` is no tag).
+fn tagged<'a>(text: &'a str, pieces: &mut Vec<Piece<'a>>) {
+    let mut rest = 0;
+    for (at, _) in text.match_indices('#') {
+        if at < rest {
+            continue;
+        }
+        let before = text[..at].chars().next_back();
+        let starts = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '&'));
+        let name = &text[at + 1..];
+        let len = tag_len(name);
+        let after = name[len..].chars().next();
+        let runs_on = after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '#');
+        let all_digits = name[..len].bytes().all(|b| b.is_ascii_digit());
+        if !starts || len == 0 || len > TAG_MAX_CHARS || runs_on || all_digits {
+            continue;
+        }
+        if rest < at {
+            pieces.push(Piece::Text(&text[rest..at]));
+        }
+        pieces.push(Piece::Tag(&name[..len]));
+        rest = at + 1 + len;
+    }
+    if rest < text.len() {
+        pieces.push(Piece::Text(&text[rest..]));
+    }
+}
+
+/// How many bytes of `text`'s start could be a hashtag's name.
+fn tag_len(text: &str) -> usize {
+    text.bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count()
+}
+
+/// Where the next address starts at or after `from`.
+fn next_scheme(body: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let found = at + body[at..].find("http")?;
+        let scheme = body[found..].starts_with("https://") || body[found..].starts_with("http://");
+        let boundary = body[..found]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || "([{<\"'".contains(c));
+        if scheme && boundary {
+            return Some(found);
+        }
+        at = found + 4;
+    }
+}
+
+/// The address without what follows it in the sentence: trailing
+/// `.,;:!?'"` and a closing bracket it did not open.
+fn trimmed_len(address: &str) -> usize {
+    let mut end = address.len();
+    while let Some(last) = address[..end].chars().next_back() {
+        let unmatched_close = last == ')'
+            && address[..end].matches('(').count() < address[..end].matches(')').count();
+        if ".,;:!?'\"".contains(last) || unmatched_close {
+            end -= last.len_utf8();
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hashtags, pieces, tag_key, Piece::*};
+
+    #[test]
+    fn addresses_become_links_without_the_sentences_punctuation() {
+        assert_eq!(
+            pieces("Read https://example.com/a?b=1. Then (see http://x.org/y_(z)) ok"),
+            [
+                Text("Read "),
+                Link("https://example.com/a?b=1"),
+                Text(". Then (see "),
+                Link("http://x.org/y_(z)"),
+                Text(") ok"),
+            ]
+        );
+        assert_eq!(pieces("https://a.b"), [Link("https://a.b")]);
+    }
+
+    #[test]
+    fn nothing_else_becomes_a_link() {
+        for text in [
+            "plain words",
+            "javascript:alert(1)",
+            "xhttps://glued.example",
+            "https:// nothing after",
+            "say http",
+            "",
+        ] {
+            let all_text = pieces(text).iter().all(|p| matches!(p, Text(_)));
+            assert!(all_text, "{text:?}: {:?}", pieces(text));
+        }
+        assert_eq!(pieces("héllo wörld"), [Text("héllo wörld")]);
+    }
+
+    #[test]
+    fn hashtags_are_words_after_a_hash_counted_once_in_lowercase() {
+        assert_eq!(
+            pieces("Hello #Rust and #rust_lang!"),
+            [
+                Text("Hello "),
+                Tag("Rust"),
+                Text(" and "),
+                Tag("rust_lang"),
+                Text("!")
+            ]
+        );
+        assert_eq!(
+            hashtags("#Rust #rust (#WASM) https://x.org/#frag"),
+            ["rust", "wasm"]
+        );
+        for none in ["#", "#1", "a#b", "&#39;", "#café", "C#", "##", "#a#b"] {
+            assert!(hashtags(none).is_empty(), "{none:?}: {:?}", pieces(none));
+        }
+        assert_eq!(
+            hashtags(&format!("#{}", "a".repeat(51))),
+            Vec::<String>::new()
+        );
+        assert_eq!(hashtags("#2026goals"), ["2026goals"]);
+    }
+
+    #[test]
+    fn a_tag_in_an_address_is_read_as_the_hashtag_it_names() {
+        assert_eq!(tag_key("Rust").as_deref(), Some("rust"));
+        assert_eq!(tag_key("#rust").as_deref(), Some("rust"));
+        assert_eq!(tag_key("no spaces"), None);
+        assert_eq!(tag_key(""), None);
+    }
+}
