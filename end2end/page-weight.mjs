@@ -184,6 +184,10 @@ others are zopfli's, which \`scripts/build-release.sh\` now writes):
 | one code-read helper for both code enums | 241,217 |
 | the logo as a plain \`<a>\` (\`<A attr:class=…>\` was an instantiation of its own) | 239,014 |
 | the Flux state read field by field: one \`Trigger\` per field over the reducers' one state, not three whole-state \`RwSignal\`s | 238,670 |
+| follows, blocks, likes, deleting, links and hashtags added (the profile card in \`/u/:name\`'s chunk, \`/tags/:tag\` a lazy route of its own) | 259,439 |
+| a tweet's text as one escaped \`inner_html\` instead of a view per piece; ASCII word tests in the hashtag scanner | 257,001 |
+| the like button's state read by plain closures (a \`Memo<(u64, bool)>\` was an instantiation of its own), one form for every reader, the rows' return address read once | 254,638 |
+| the composer counts graphemes with the browser's \`Intl.Segmenter\` (UAX #29, as unicode-segmentation does on the server), so the grapheme tables stay out of the WASM | 245,620 |
 
 Tried and dropped: \`opt-level = "s"\` (+9%); an \`RwSignal\` per state field
 (243,001: each signal type brings its own copy of Leptos' signal code);
@@ -199,8 +203,7 @@ hydration, so the anonymous \`/\` failed to hydrate).
 What is left is mostly Leptos itself (reactive_graph 14% of the code,
 tachys 9%, leptos_router 5%), core, alloc and std (20%), the js-sys and
 web-sys bindings (7%), serde and serde_json (7%); the app's own code is
-about 5%, and unicode-segmentation's grapheme tables (the composer counts
-as the server does) are a good part of the 51 KB data section. A release panic
+about 5%, and the data section no longer holds unicode-segmentation's grapheme tables. A release panic
 now aborts without a message (the cost of \`immediate-abort\`); debug builds
 keep the messages.
 

@@ -78,11 +78,11 @@ fn tagged<'a>(text: &'a str, pieces: &mut Vec<Piece<'a>>) {
             continue;
         }
         let before = text[..at].chars().next_back();
-        let starts = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '&'));
+        let starts = before.is_none_or(|c| !(is_word(c) || c == '&'));
         let name = &text[at + 1..];
         let len = tag_len(name);
         let after = name[len..].chars().next();
-        let runs_on = after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '#');
+        let runs_on = after.is_some_and(|c| is_word(c) || c == '#');
         let all_digits = name[..len].bytes().all(|b| b.is_ascii_digit());
         if !starts || len == 0 || len > TAG_MAX_CHARS || runs_on || all_digits {
             continue;
@@ -96,6 +96,13 @@ fn tagged<'a>(text: &'a str, pieces: &mut Vec<Piece<'a>>) {
     if rest < text.len() {
         pieces.push(Piece::Text(&text[rest..]));
     }
+}
+
+/// A letter, digit or `_` of any script: any non-ASCII character counts as
+/// one, which keeps Unicode's tables out of the WASM and still reads
+/// `#café` as no tag.
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()
 }
 
 /// How many bytes of `text`'s start could be a hashtag's name.

@@ -71,14 +71,16 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
         ..
     } = row;
     // Untracked: logging in or out replaces the whole list anyway.
-    let (logged_in, mine) = use_session().user.with_untracked(|me| {
-        (
-            me.is_some(),
-            me.as_ref().is_some_and(|me| me.username == author),
-        )
-    });
-    let like = id.clone().map(|id| view! { <Like id logged_in /> });
-    let delete = id.filter(|_| mine).map(|id| view! { <DeleteTweet id /> });
+    let mine = use_session()
+        .user
+        .with_untracked(|me| me.as_ref().is_some_and(|me| me.username == author));
+    // Where the row's forms send the reader back to.
+    let location = leptos_router::hooks::use_location();
+    let next = location.pathname.get_untracked() + &location.search.get_untracked();
+    let like = id.clone().map(|id| view! { <Like id next=next.clone() /> });
+    let delete = id
+        .filter(|_| mine)
+        .map(|id| view! { <DeleteTweet id next /> });
     view! {
         <li
             class="tweet card"
@@ -109,54 +111,48 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
 }
 
 /// The like button and count: a form posting to `/t/:id/like` (or
-/// `unlike`) without JavaScript, a dispatched toggle with it. The row is
-/// keyed by the tweet's id, so its like state is read here, through a memo
-/// that wakes the button only when this tweet's like changed.
+/// `unlike`) without JavaScript, a dispatched toggle with it (which sends
+/// a logged-out reader to the login form, as the server does). The row is
+/// keyed by the tweet's id, so the like state is read here; the list's
+/// other changes re-run these closures, which leave the page alone unless
+/// this tweet's like changed.
 #[component]
-fn Like(id: String, logged_in: bool) -> impl IntoView {
+fn Like(id: String, next: String) -> impl IntoView {
     let tweets = use_tweets();
-    let find = id.clone();
-    let state = Memo::new(move |_| {
+    let read = move |id: &str| {
         tweets.tweets.with(|list| {
             list.iter()
-                .find(|t| t.id == find)
+                .find(|t| t.id == id)
                 .map_or((0, false), |t| (t.likes, t.liked))
         })
-    });
-    let count = move || state.get().0;
-    let liked = move || state.get().1;
-    if !logged_in {
-        return view! {
-            <p class="tweet-actions">
-                <span class="likes" aria-label=move || likes(count())>
-                    "♥ " {count}
-                </span>
-            </p>
-        }
-        .into_any();
-    }
+    };
+    let (a, b, c, d) = (id.clone(), id.clone(), id.clone(), id.clone());
+    let liked = move || read(&a).1;
+    let is_liked = liked.clone();
+    let pressed = move || read(&b).1.to_string();
+    let label = move || format!("Like ({})", likes(read(&c).0));
+    let text = move || {
+        let (count, liked) = read(&d);
+        format!("{} {count}", if liked { "♥" } else { "♡" })
+    };
     let toggle = id.clone();
     let submit = enhance(move |_: Values| Some(Action::ToggleLike(toggle.clone())));
-    let location = leptos_router::hooks::use_location();
-    let here = location.pathname.get_untracked() + &location.search.get_untracked();
     view! {
         <form
             class="tweet-actions"
             method="post"
-            action=move || format!("/t/{id}/{}", if liked() { "unlike" } else { "like" })
+            action=move || format!("/t/{id}/{}", if is_liked() { "unlike" } else { "like" })
             on:submit=submit
         >
-            <input type="hidden" name="next" value=here />
+            <input type="hidden" name="next" value=next />
             <button
                 type="submit"
                 class="like-button"
                 class:liked=liked
-                aria-pressed=move || liked().to_string()
-                aria-label=move || format!("Like ({})", likes(count()))
+                aria-pressed=pressed
+                aria-label=label
             >
-                <span aria-hidden="true">{move || if liked() { "♥" } else { "♡" }}</span>
-                " "
-                {count}
+                {text}
             </button>
         </form>
     }
@@ -174,21 +170,14 @@ fn likes(count: u64) -> String {
 /// disclosure, so the confirmation works without JavaScript too; the form
 /// posts back to the page it was on.
 #[component]
-fn DeleteTweet(id: String) -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let here = location.pathname.get_untracked() + &location.search.get_untracked();
-    let here = if here.is_empty() {
-        "/".to_string()
-    } else {
-        here
-    };
+fn DeleteTweet(id: String, next: String) -> impl IntoView {
     let remove = id.clone();
     let submit = enhance(move |_: Values| Some(Action::DeleteTweet(remove.clone())));
     view! {
         <details class="tweet-delete">
             <summary>"Delete"</summary>
             <form method="post" action=format!("/t/{id}/delete") on:submit=submit>
-                <input type="hidden" name="next" value=here />
+                <input type="hidden" name="next" value=next />
                 <span>"Delete this tweet?"</span>
                 <button type="submit" class="button danger">
                     "Yes, delete"

@@ -112,6 +112,8 @@ pub fn reduce(
         Action::DeleteTweet(id) => return delete(state, id),
         Action::TweetDeleted(id) => state.deleting.retain(|(_, t)| &t.id != id),
         Action::DeleteFailed { id, error } => undelete(state, id, error),
+        // As the server answers the form: log in first.
+        Action::ToggleLike(_) if user.is_none() => return vec![Command::Navigate("/login")],
         Action::ToggleLike(id) => return toggle_like(state, id),
         Action::LikeSaved(id) => state.liking.retain(|l| l != id),
         Action::LikeFailed { id, error } => {
@@ -585,6 +587,8 @@ mod tests {
             vec![],
             "not shown"
         );
+        let logged_out = reduce(&mut state, &Action::ToggleLike("2".into()), None, now());
+        assert_eq!(logged_out, vec![Command::Navigate("/login")]);
     }
 
     #[test]
