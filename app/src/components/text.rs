@@ -24,16 +24,16 @@ pub fn to_html(body: &str) -> String {
         match piece {
             Piece::Text(text) => escape(text, &mut html),
             Piece::Tag(tag) => {
-                html.push_str("<a class=\"tweet-tag\" href=\"/tags/");
+                html.push_str("<a href=\"/tags/");
                 html.push_str(&tag.to_ascii_lowercase());
-                html.push_str("\">#");
+                html.push_str("\" class=\"tweet-tag\">#");
                 html.push_str(tag);
                 html.push_str("</a>");
             }
             Piece::Link(url) => {
-                html.push_str("<a class=\"tweet-link\" rel=\"nofollow noopener ugc\" href=\"");
+                html.push_str("<a href=\"");
                 escape(url, &mut html);
-                html.push_str("\">");
+                html.push_str("\" rel=\"nofollow noopener ugc\" class=\"tweet-link\">");
                 escape(url, &mut html);
                 html.push_str("</a>");
             }
@@ -68,9 +68,9 @@ mod tests {
         );
         assert_eq!(
             to_html("Hi #Rust https://e.com/a?b=1&c=\"2\"."),
-            "Hi <a class=\"tweet-tag\" href=\"/tags/rust\">#Rust</a> \
-             <a class=\"tweet-link\" rel=\"nofollow noopener ugc\" \
-             href=\"https://e.com/a?b=1&amp;c=&quot;2\">https://e.com/a?b=1&amp;c=&quot;2</a>&quot;."
+            "Hi <a href=\"/tags/rust\" class=\"tweet-tag\">#Rust</a> \
+             <a href=\"https://e.com/a?b=1&amp;c=&quot;2\" rel=\"nofollow noopener ugc\" \
+             class=\"tweet-link\">https://e.com/a?b=1&amp;c=&quot;2</a>&quot;."
         );
     }
 }

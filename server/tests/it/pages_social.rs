@@ -217,12 +217,15 @@ async fn a_like_from_the_page_is_counted_and_marked_and_undone(backend: Backend)
     assert_eq!((shown.likes, shown.liked), (1, true));
     let unlike = format!("/t/{}/unlike", shown.id);
     assert!(html.contains(&format!(r#"action="{unlike}""#)), "{html}");
-    // Ann sees the count, not Bob's mark; nobody sees a button logged out.
+    // Ann sees the count, not Bob's mark; a visitor's like asks them to
+    // log in first.
     let (_, html) = get_page(&server, "/", Some(&ann)).await;
     let theirs = &page_data(&html).timeline.unwrap().tweets[0];
     assert_eq!((theirs.likes, theirs.liked), (1, false));
     let (_, html) = get_page(&server, "/everyone", None).await;
-    assert!(!html.contains(&like) && !html.contains(&unlike));
+    assert!(html.contains(&format!(r#"action="{like}""#)), "{html}");
+    let visitor = post_form(&server, &like, &[("next", "/everyone")], None).await;
+    assert_eq!(location(&visitor), "/login");
 
     let response = post_form(&server, &unlike, &[("next", "/everyone")], Some(&bob)).await;
     assert_eq!(response.status(), 303);
