@@ -18,6 +18,20 @@ async function person(browser: Browser, account: Account, js: boolean, problems:
 
 const tweetsOf = (page: Page) => page.locator('.tweets > li');
 
+/**
+ * Clicks, and with JavaScript waits for the API's answer to the change the
+ * click made at once (a reload or a navigation right after would cut the
+ * request off); without, the click's form post and redirect are the wait.
+ */
+async function saved(page: Page, js: boolean, method: string, path: string, click: () => Promise<void>) {
+  if (!js) return click();
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === method && new URL(r.url()).pathname.includes(path),
+  );
+  await click();
+  await answered;
+}
+
 for (const js of [true, false]) {
   test(`follow, home timeline, delete your tweet and block, ${js ? 'with' : 'without'} JavaScript`, async ({ browser, problems }) => {
     const ann = { ...newAccount('ann'), name: 'Ann Example' };
@@ -44,7 +58,7 @@ for (const js of [true, false]) {
     const card = a.page.getByRole('region', { name: 'Profile' });
     await expect(card.getByRole('heading', { name: 'Bob Example' })).toBeVisible();
     await expect(card).toContainText('0 Followers');
-    await card.getByRole('button', { name: 'Follow' }).click();
+    await saved(a.page, js, 'PUT', '/following/', () => card.getByRole('button', { name: 'Follow' }).click());
     await expect(card.getByRole('button', { name: 'Following' })).toBeVisible();
     await expect(card).toContainText('1 Follower');
     await expect(a.page).toHaveURL(`/u/${bob.username}`);
@@ -65,7 +79,7 @@ for (const js of [true, false]) {
     await open(a.page, '/', js);
     // Ann likes it: the heart turns and counts at once (with JavaScript) or
     // after the post and its redirect (without), and stays after a reload.
-    await bobs.getByRole('button', { name: 'Like (0 likes)' }).click();
+    await saved(a.page, js, 'PUT', '/like', () => bobs.getByRole('button', { name: 'Like (0 likes)' }).click());
     const liked = bobs.getByRole('button', { name: 'Like (1 like)' });
     await expect(liked).toHaveAttribute('aria-pressed', 'true');
     await expect(a.page).toHaveURL('/');
@@ -88,7 +102,7 @@ for (const js of [true, false]) {
     await expect(tweetsOf(a.page).filter({ hasText: word }).getByText('Delete')).toHaveCount(0);
     await mine.getByText('Delete', { exact: true }).click();
     await expect(mine.getByText('Delete this tweet?')).toBeVisible();
-    await mine.getByRole('button', { name: 'Yes, delete' }).click();
+    await saved(a.page, js, 'DELETE', '/api/v2/tweets/', () => mine.getByRole('button', { name: 'Yes, delete' }).click());
     await expect(tweetsOf(a.page).filter({ hasText: oops })).toHaveCount(0);
     await expect(a.page).toHaveURL('/');
     await a.page.reload();
@@ -98,7 +112,7 @@ for (const js of [true, false]) {
     // Ann blocks Bob: his tweets vanish from her timelines, and hers
     // from his.
     await open(a.page, `/u/${bob.username}`, js);
-    await card.getByRole('button', { name: 'Block' }).click();
+    await saved(a.page, js, 'PUT', '/blocking/', () => card.getByRole('button', { name: 'Block' }).click());
     await expect(card).toContainText(`You block @${bob.username}`);
     await expect(card.getByRole('button', { name: 'Unblock' })).toBeVisible();
     await expect(card.getByRole('button', { name: 'Following' })).toHaveCount(0);
