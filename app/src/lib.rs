@@ -9,7 +9,7 @@ pub(crate) mod pages;
 mod renders;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, Lazy,
@@ -19,7 +19,7 @@ use components::header::Header;
 use pages::{
     account::LoginPage,
     home::{EveryonePage, HomePage},
-    lazy::{LogoutRoute, ProfileRoute, SignUpRoute, TagRoute, UserRoute},
+    lazy::{LogoutRoute, ProfileRoute, SignUpRoute, TagRoute, ThreadRoute, UserRoute},
     not_found::NotFound,
 };
 
@@ -43,6 +43,9 @@ pub fn shell(options: LeptosOptions, stylesheet: std::sync::Arc<str>) -> impl In
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
                 <link id="chirp" rel="stylesheet" href=stylesheet />
+                // Here rather than a `leptos_meta::Link` in the app: the
+                // head is the server's, and the WASM need not build it.
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <HydrationScripts options />
                 <MetaTags />
                 <PageDataTag />
@@ -67,7 +70,6 @@ pub fn App() -> impl IntoView {
     flux::clock::start_ticking(dispatcher);
 
     view! {
-        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Chirp".to_string() } else { format!("{page} · Chirp") }
         } />
@@ -85,6 +87,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/logout") view={Lazy::<LogoutRoute>::new()} />
                         <Route path=path!("/u/:username") view={Lazy::<UserRoute>::new()} />
                         <Route path=path!("/tags/:tag") view={Lazy::<TagRoute>::new()} />
+                        <Route path=path!("/t/:id") view={Lazy::<ThreadRoute>::new()} />
                     </Routes>
                 </main>
             </div>

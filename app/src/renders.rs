@@ -144,6 +144,9 @@ fn tweet(n: u32) -> TweetDto {
         timestamp: format!("2026-11-26T19:5{n}:00Z"),
         likes: 0,
         liked: false,
+        in_reply_to: None,
+        replies: 0,
+        mentions: Vec::new(),
     }
 }
 

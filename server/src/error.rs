@@ -234,7 +234,7 @@ impl From<StoreError> for Error {
             StoreError::Conflict(Conflict::EmailTaken) => Self::taken("email"),
             StoreError::Conflict(Conflict::StaleVersion) => Self::PreconditionFailed,
             StoreError::Conflict(Conflict::Blocked) => Self::Forbidden("this user has blocked you"),
-            StoreError::NotFound => Self::NotFound,
+            StoreError::NotFound | StoreError::Conflict(Conflict::NoParent) => Self::NotFound,
             StoreError::Unavailable(cause) => Self::Unavailable(cause),
             error @ StoreError::Misconfigured(_) => Self::Unavailable(error.into()),
             error @ (StoreError::Conflict(Conflict::DuplicateId)

@@ -1,6 +1,7 @@
-//! What a tweet's text holds besides words: web addresses and hashtags.
-//! One scanner for the browser, which shows them as links, and the server,
-//! which indexes the hashtags, so the two never disagree. Only `http://`
+//! What a tweet's text holds besides words: web addresses, hashtags and
+//! mentions. One scanner for the browser, which shows them as links, and
+//! the server, which indexes the hashtags and notifies the mentioned, so
+//! the two never disagree. Only `http://`
 //! and `https://` addresses count, so a `javascript:` one stays text.
 
 /// A piece of a tweet's text.
@@ -10,6 +11,8 @@ pub enum Piece<'a> {
     Link(&'a str),
     /// A hashtag as written, without its `#`.
     Tag(&'a str),
+    /// A username as written, without its `@`.
+    Mention(&'a str),
 }
 
 /// Longest hashtag, in ASCII letters, digits and `_`.
@@ -27,6 +30,24 @@ pub fn hashtags(body: &str) -> Vec<String> {
         }
     }
     tags
+}
+
+/// How many users one tweet can mention (and notify).
+pub const MENTIONS_MAX: usize = 10;
+
+/// The usernames `body` mentions, lowercase, each once, in order, at most
+/// [`MENTIONS_MAX`].
+pub fn mentions(body: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for piece in pieces(body) {
+        if let Piece::Mention(name) = piece {
+            let name = name.to_ascii_lowercase();
+            if !names.contains(&name) && names.len() < MENTIONS_MAX {
+                names.push(name);
+            }
+        }
+    }
+    names
 }
 
 /// A tag as typed in an address (`/tags/Rust`), in the form
@@ -67,30 +88,40 @@ pub fn pieces(body: &str) -> Vec<Piece<'_>> {
     pieces
 }
 
-/// `text` (no addresses in it) cut into words and hashtags. A hashtag is
-/// `#` after a space, punctuation or the start, then up to
+/// `text` (no addresses in it) cut into words, hashtags and mentions. A
+/// hashtag is `#` after a space, punctuation or the start, then up to
 /// [`TAG_MAX_CHARS`] ASCII letters, digits and `_`, not all digits, and
-/// not run on into other letters (`#café` is no tag).
+/// not run on into other letters (`#café` is no tag). A mention is `@`
+/// and a name a username could be (3 to 30 of the same), the same way
+/// (`ann@example.com` mentions nobody).
 fn tagged<'a>(text: &'a str, pieces: &mut Vec<Piece<'a>>) {
     let mut rest = 0;
-    for (at, _) in text.match_indices('#') {
+    for (at, mark) in text.match_indices(['#', '@']) {
         if at < rest {
             continue;
         }
         let before = text[..at].chars().next_back();
-        let starts = before.is_none_or(|c| !(is_word(c) || c == '&'));
+        let starts = before.is_none_or(|c| !(is_word(c) || "&#@".contains(c)));
         let name = &text[at + 1..];
         let len = tag_len(name);
         let after = name[len..].chars().next();
-        let runs_on = after.is_some_and(|c| is_word(c) || c == '#');
-        let all_digits = name[..len].bytes().all(|b| b.is_ascii_digit());
-        if !starts || len == 0 || len > TAG_MAX_CHARS || runs_on || all_digits {
+        let runs_on = after.is_some_and(|c| is_word(c) || c == '#' || c == '@');
+        let fits = if mark == "#" {
+            len > 0 && len <= TAG_MAX_CHARS && !name[..len].bytes().all(|b| b.is_ascii_digit())
+        } else {
+            (3..=30).contains(&len)
+        };
+        if !starts || !fits || runs_on {
             continue;
         }
         if rest < at {
             pieces.push(Piece::Text(&text[rest..at]));
         }
-        pieces.push(Piece::Tag(&name[..len]));
+        pieces.push(if mark == "#" {
+            Piece::Tag(&name[..len])
+        } else {
+            Piece::Mention(&name[..len])
+        });
         rest = at + 1 + len;
     }
     if rest < text.len() {
@@ -147,7 +178,7 @@ fn trimmed_len(address: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{hashtags, pieces, tag_key, Piece::*};
+    use super::{hashtags, mentions, pieces, tag_key, Piece::*};
 
     #[test]
     fn addresses_become_links_without_the_sentences_punctuation() {
@@ -204,6 +235,27 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(hashtags("#2026goals"), ["2026goals"]);
+    }
+
+    #[test]
+    fn mentions_are_usernames_after_an_at_counted_once_in_lowercase() {
+        assert_eq!(
+            pieces("Hi @Bob_1, and @ann!"),
+            [
+                Text("Hi "),
+                Mention("Bob_1"),
+                Text(", and "),
+                Mention("ann"),
+                Text("!")
+            ]
+        );
+        assert_eq!(mentions("@bob @BOB (@cyd) #ann"), ["bob", "cyd"]);
+        for none in ["ann@example.com", "@ab", "@", "@@bob", "@bob@x", "@bobé"] {
+            assert!(mentions(none).is_empty(), "{none:?}: {:?}", pieces(none));
+        }
+        assert!(mentions(&format!("@{}", "a".repeat(31))).is_empty());
+        let many: String = (0..12).map(|n| format!("@user{n} ")).collect();
+        assert_eq!(mentions(&many).len(), super::MENTIONS_MAX);
     }
 
     #[test]

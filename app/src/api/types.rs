@@ -63,6 +63,40 @@ pub struct TweetDto {
     /// Whether the logged-in reader likes it (absent: no, or logged out).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub liked: bool,
+    /// The id of the tweet this one answers (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
+    /// How many replies it has.
+    #[serde(default)]
+    pub replies: u64,
+    /// The users it mentions who were there when it was posted, by
+    /// lowercase username: their `@mentions` are links.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<String>,
+}
+
+/// `GET /api/v2/tweets/{id}/thread`: a tweet in its conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Thread {
+    /// The tweets it answers, the first of the conversation first.
+    pub ancestors: Vec<ThreadItem>,
+    pub tweet: TweetDto,
+    /// Its replies, oldest first (the next ones: `Link`).
+    pub replies: Vec<TweetDto>,
+}
+
+/// One tweet above another in its thread: there, deleted, or hidden from
+/// the reader (a block).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ThreadItem {
+    pub id: String,
+    /// Absent when it was deleted or is hidden from you.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tweet: Option<TweetDto>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 /// `GET /api/v2/tweets`, newest first.
@@ -135,6 +169,10 @@ pub struct NewTweet {
     pub body: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tweetedby: Option<String>,
+    /// The id of the tweet this one answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(pattern = "^[1-9][0-9]{0,18}$"))]
+    pub in_reply_to: Option<String>,
 }
 
 /// `POST /api/v1/auth/login`.
@@ -173,4 +211,77 @@ pub struct Limits {
     /// See [`crate::api::tweet_length`].
     pub tweet_max_chars: usize,
     pub page_max: u32,
+}
+
+/// What a notification tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// `actor` follows you.
+    Follow,
+    /// `actor` likes your `tweet`.
+    Like,
+    /// `tweet` is `actor`'s reply to yours.
+    Reply,
+    /// `tweet` is `actor`'s and mentions you.
+    Mention,
+}
+
+impl NotificationKind {
+    const ALL: [Self; 4] = [Self::Follow, Self::Like, Self::Reply, Self::Mention];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Follow => "follow",
+            Self::Like => "like",
+            Self::Reply => "reply",
+            Self::Mention => "mention",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+/// Something another user did that concerns you.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NotificationDto {
+    pub id: String,
+    pub kind: NotificationKind,
+    /// The username of who did it.
+    pub actor: String,
+    /// The tweet liked, or the reply or mention itself (absent for a
+    /// follow).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tweet: Option<TweetDto>,
+    pub timestamp: String,
+    pub read: bool,
+}
+
+/// `GET /api/v2/notifications`, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NotificationList {
+    pub notifications: Vec<NotificationDto>,
+}
+
+/// `GET /api/v2/notifications/unread`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Unread {
+    pub unread: u64,
+}
+
+/// `POST /api/v2/notifications/read`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MarkRead {
+    /// The newest notification read (absent: all of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(pattern = "^[1-9][0-9]{0,18}$"))]
+    pub up_to: Option<String>,
 }

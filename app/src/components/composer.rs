@@ -10,8 +10,10 @@ use crate::{
     Hydrated,
 };
 
+/// A new tweet, or with `reply_to` a reply to that tweet (the form then
+/// posts to the thread's page).
 #[component]
-pub fn Composer() -> impl IntoView {
+pub fn Composer(#[prop(optional)] reply_to: Option<String>) -> impl IntoView {
     let tweets = use_tweets();
     let dispatcher = use_dispatcher();
     let draft = tweets.draft;
@@ -33,17 +35,21 @@ pub fn Composer() -> impl IntoView {
     };
     let initial = draft.get_untracked();
     let submit = enhance(|_: Values| Some(Action::SendTweet));
+    let (action, label, placeholder, button) = match reply_to {
+        Some(id) => (format!("/t/{id}"), "Your reply", "Post your reply", "Reply"),
+        None => ("/".into(), "Your tweet", "How you doing?", "Tweet now"),
+    };
 
     view! {
-        <form class="card composer" method="post" action="/" on:submit=submit>
+        <form class="card composer" method="post" action=action on:submit=submit>
             <label class="visually-hidden" for="composer-body">
-                "Your tweet"
+                {label}
             </label>
             <textarea
                 id="composer-body"
                 name="body"
                 rows="3"
-                placeholder="How you doing?"
+                placeholder=placeholder
                 aria-describedby="composer-count composer-error"
                 prop:value=move || draft.get()
                 on:input=move |event| dispatcher.dispatch(Action::DraftChanged(event_target_value(&event)))
@@ -61,7 +67,7 @@ pub fn Composer() -> impl IntoView {
                     {counter_text(draft)}
                 </span>
                 <button type="submit" class="button" disabled=blocked>
-                    "Tweet now"
+                    {button}
                 </button>
             </div>
             <p class="form-error" id="composer-error" role="alert">

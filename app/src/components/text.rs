@@ -1,7 +1,7 @@
 //! A tweet's text as the page shows it: web addresses as links with
 //! `rel="nofollow noopener ugc"` (a user's link, to search engines; and the
 //! opened page cannot reach back into Chirp's), hashtags as links to their
-//! timelines.
+//! timelines, mentions of users as links to their profiles.
 //!
 //! The text becomes one HTML string, escaped here, set as the paragraph's
 //! `inner_html`: a view per piece (each erased to an `AnyView`) made the
@@ -12,13 +12,16 @@ use leptos::prelude::*;
 
 use crate::api::text::{pieces, Piece};
 
+/// `mentions`: the users it mentions who were there when it was posted
+/// (lowercase); a mention of anyone else stays text.
 #[component]
-pub fn TweetText(body: String) -> impl IntoView {
-    view! { <p class="tweet-body" inner_html=to_html(&body)></p> }
+pub fn TweetText(body: String, mentions: Vec<String>) -> impl IntoView {
+    view! { <p class="tweet-body" inner_html=to_html(&body, &mentions)></p> }
 }
 
-/// `body` as escaped HTML, with its addresses and hashtags as links.
-pub fn to_html(body: &str) -> String {
+/// `body` as escaped HTML, with its addresses, hashtags and the mentions
+/// of `mentioned` users as links.
+pub fn to_html(body: &str, mentioned: &[String]) -> String {
     let mut html = String::with_capacity(body.len() + 16);
     for piece in pieces(body) {
         match piece {
@@ -29,6 +32,19 @@ pub fn to_html(body: &str) -> String {
                 html.push_str("\" class=\"tweet-tag\">#");
                 html.push_str(tag);
                 html.push_str("</a>");
+            }
+            Piece::Mention(name) => {
+                let key = name.to_ascii_lowercase();
+                if mentioned.contains(&key) {
+                    html.push_str("<a href=\"/u/");
+                    html.push_str(&key);
+                    html.push_str("\" class=\"tweet-mention\" rel=\"external\">@");
+                    html.push_str(name);
+                    html.push_str("</a>");
+                } else {
+                    html.push('@');
+                    html.push_str(name);
+                }
             }
             Piece::Link(url) => {
                 html.push_str("<a href=\"");
@@ -61,13 +77,21 @@ mod tests {
     use super::to_html;
 
     #[test]
+    fn only_a_mention_of_someone_who_is_there_is_a_link() {
+        assert_eq!(
+            to_html("@Bob and @nobody", &["bob".into()]),
+            "<a href=\"/u/bob\" class=\"tweet-mention\" rel=\"external\">@Bob</a> and @nobody"
+        );
+    }
+
+    #[test]
     fn text_is_escaped_and_links_are_made_only_from_addresses_and_hashtags() {
         assert_eq!(
-            to_html(r#"<script>alert("x")</script> & 'y'"#),
+            to_html(r#"<script>alert("x")</script> & 'y'"#, &[]),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
         assert_eq!(
-            to_html("Hi #Rust https://e.com/a?b=1&c=\"2\"."),
+            to_html("Hi #Rust https://e.com/a?b=1&c=\"2\".", &[]),
             "Hi <a href=\"/tags/rust\" class=\"tweet-tag\">#Rust</a> \
              <a href=\"https://e.com/a?b=1&amp;c=&quot;2\" rel=\"nofollow noopener ugc\" \
              class=\"tweet-link\">https://e.com/a?b=1&amp;c=&quot;2</a>&quot;."

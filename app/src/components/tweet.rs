@@ -34,10 +34,13 @@ pub struct Row {
     body: String,
     at: String,
     sending: bool,
+    replies: u64,
+    in_reply_to: Option<String>,
+    mentions: Vec<String>,
 }
 
 impl Row {
-    fn sending(tweet: &PendingTweet) -> Self {
+    pub(crate) fn sending(tweet: &PendingTweet) -> Self {
         Self {
             key: format!("pending-{}", tweet.local_id),
             id: None,
@@ -45,10 +48,14 @@ impl Row {
             body: tweet.body.clone(),
             at: tweet.at.clone(),
             sending: true,
+            replies: 0,
+            in_reply_to: None,
+            // Linked once the server has said who is there.
+            mentions: Vec::new(),
         }
     }
 
-    fn confirmed(tweet: &TweetDto) -> Self {
+    pub(crate) fn confirmed(tweet: &TweetDto) -> Self {
         Self {
             key: tweet.id.clone(),
             id: Some(tweet.id.clone()),
@@ -56,6 +63,9 @@ impl Row {
             body: tweet.body.clone(),
             at: tweet.timestamp.clone(),
             sending: false,
+            replies: tweet.replies,
+            in_reply_to: tweet.in_reply_to.clone(),
+            mentions: tweet.mentions.clone(),
         }
     }
 }
@@ -68,6 +78,9 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
         body,
         at,
         sending,
+        replies,
+        in_reply_to,
+        mentions,
         ..
     } = row;
     // Untracked: logging in or out replaces the whole list anyway.
@@ -77,7 +90,17 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
     // Where the row's forms send the reader back to.
     let location = leptos_router::hooks::use_location();
     let next = location.pathname.get_untracked() + &location.search.get_untracked();
+    // Each goes to the thread with a full page load (`rel="external"`): the
+    // server renders the conversation with the page.
+    // Each part is always there, its address absent where it has none
+    // (`hidden` keeps it off the page): a view that may be missing would
+    // be one more erased view type in the WASM, about 1 KB gzipped each.
+    let parent = in_reply_to.as_ref().map(|parent| format!("/t/{parent}"));
+    let no_parent = parent.is_none();
+    let reply = id.as_ref().map(|id| format!("/t/{id}#reply"));
+    let reply_label = format!("Reply ({})", count(replies, "reply", "replies"));
     let like = id.clone().map(|id| view! { <Like id next=next.clone() /> });
+    let permalink = id.as_ref().map(|id| format!("/t/{id}"));
     let delete = id
         .filter(|_| mine)
         .map(|id| view! { <DeleteTweet id next /> });
@@ -98,12 +121,28 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
                     <a href=format!("/u/{author}") class="author" rel="external">
                         {author.clone()}
                     </a>
-                    <Time timestamp=at />
+                    // No address while it is being sent.
+                    <a
+                        href=permalink
+                        class="permalink"
+                        rel="external"
+                    >
+                        <Time timestamp=at />
+                    </a>
                     {sending.then(|| view! { <span class="sending">"Sending…"</span> })}
                     {delete}
                 </div>
-                <TweetText body />
-                {like}
+                <a href=parent class="in-reply" rel="external" hidden=no_parent>
+                    "Replying to a tweet"
+                </a>
+                <TweetText body mentions />
+                <div class="tweet-actions" hidden=sending>
+                    <a href=reply class="reply-link" rel="external" aria-label=reply_label>
+                        "↩ "
+                        {replies}
+                    </a>
+                    {like}
+                </div>
             </div>
         </li>
     }
@@ -130,7 +169,7 @@ fn Like(id: String, next: String) -> impl IntoView {
     let liked = move || read(&a).1;
     let is_liked = liked.clone();
     let pressed = move || read(&b).1.to_string();
-    let label = move || format!("Like ({})", likes(read(&c).0));
+    let label = move || format!("Like ({})", count(read(&c).0, "like", "likes"));
     let text = move || {
         let (count, liked) = read(&d);
         format!("{} {count}", if liked { "♥" } else { "♡" })
@@ -139,7 +178,6 @@ fn Like(id: String, next: String) -> impl IntoView {
     let submit = enhance(move |_: Values| Some(Action::ToggleLike(toggle.clone())));
     view! {
         <form
-            class="tweet-actions"
             method="post"
             action=move || format!("/t/{id}/{}", if is_liked() { "unlike" } else { "like" })
             on:submit=submit
@@ -159,10 +197,12 @@ fn Like(id: String, next: String) -> impl IntoView {
     .into_any()
 }
 
-fn likes(count: u64) -> String {
-    match count {
-        1 => "1 like".into(),
-        n => format!("{n} likes"),
+/// "1 like", "3 likes".
+fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
     }
 }
 

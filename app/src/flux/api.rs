@@ -19,10 +19,15 @@ pub(super) fn perform(dispatcher: Dispatcher, command: Command) {
 
 async fn request(command: Command) -> Action {
     match command {
-        Command::PostTweet { local_id, body } => {
+        Command::PostTweet {
+            local_id,
+            body,
+            in_reply_to,
+        } => {
             let new = NewTweet {
                 body,
                 tweetedby: None,
+                in_reply_to,
             };
             match send::<TweetDto>(json(Request::post(paths::TWEETS), &new)).await {
                 Ok((tweet, _)) => Action::ReceivedTweet { local_id, tweet },
@@ -39,6 +44,7 @@ async fn request(command: Command) -> Action {
                     paths::TWEETS.to_string()
                 }
                 TimelineKey::Tag(tag) => paths::tag(tag),
+                TimelineKey::Replies(_) => unreachable!("a thread comes with its page"),
             };
             let older = max_id.is_some();
             if let Some(id) = max_id {

@@ -50,6 +50,12 @@ pub(crate) enum Action {
     /// Show a timeline (after a client-side navigation); loads it if the
     /// state holds another one.
     ShowTimeline(TimelineKey),
+    /// Show the conversation a thread page came with: the tweets of tweet
+    /// `id`'s thread in the order shown.
+    ShowThread {
+        id: String,
+        tweets: Vec<TweetDto>,
+    },
     /// "Load older": the next page before the oldest tweet shown.
     LoadOlder,
     LogIn(LoginRequest),
@@ -123,6 +129,8 @@ pub(crate) enum Command {
     PostTweet {
         local_id: u64,
         body: String,
+        /// The tweet it answers.
+        in_reply_to: Option<String>,
     },
     FetchTweets {
         key: TimelineKey,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::types::{FormKind, TimelineKey};
-use crate::api::{ErrorBody, Relationship, TweetDto, UserDto, Values};
+use crate::api::{ErrorBody, Relationship, Thread, TweetDto, UserDto, Values};
 
 /// Name of the `<meta>` element that carries the page data.
 pub const META_NAME: &str = "chirp-page-data";
@@ -25,6 +25,12 @@ pub struct PageData {
     pub user_etag: Option<String>,
     /// The timeline the page shows, if it shows one.
     pub timeline: Option<Timeline>,
+    /// The conversation a `/t/:id` page shows, if the tweet is there. The
+    /// browser reads it only on that page ([`shipped`], from its lazily
+    /// loaded chunk), which keeps its decoding out of the main WASM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
+    pub thread: Option<Thread>,
     /// The user a `/u/:username` page is about, if they exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<ProfileCard>,
@@ -78,21 +84,28 @@ impl PageData {
     /// The page data the server shipped, read from the document.
     #[cfg(feature = "hydrate")]
     pub fn from_document() -> Self {
-        use wasm_bindgen::JsCast;
-        let content = leptos::prelude::document()
-            .query_selector(&format!("meta[name=\"{META_NAME}\"]"))
-            .ok()
-            .flatten()
-            .and_then(|el| el.dyn_into::<web_sys::HtmlMetaElement>().ok())
-            .map(|meta| meta.content());
-        match content.map(|json| serde_json::from_str(&json)) {
-            Some(Ok(data)) => data,
-            Some(Err(error)) => {
-                leptos::logging::error!("unreadable page data: {error}");
-                Self::default()
-            }
-            None => Self::default(),
+        shipped()
+    }
+}
+
+/// What the server shipped, read from the document as `T`: the page data,
+/// or the part of it one page reads for itself.
+#[cfg(feature = "hydrate")]
+pub fn shipped<T: serde::de::DeserializeOwned + Default>() -> T {
+    use wasm_bindgen::JsCast;
+    let content = leptos::prelude::document()
+        .query_selector(&format!("meta[name=\"{META_NAME}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlMetaElement>().ok())
+        .map(|meta| meta.content());
+    match content.map(|json| serde_json::from_str(&json)) {
+        Some(Ok(data)) => data,
+        Some(Err(error)) => {
+            leptos::logging::error!("unreadable page data: {error}");
+            T::default()
         }
+        None => T::default(),
     }
 }
 

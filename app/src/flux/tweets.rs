@@ -82,6 +82,9 @@ fn load_error(key: &TimelineKey, error: &ErrorBody) -> String {
         (TimelineKey::Tag(tag), ErrorCode::NotFound) => {
             format!("#{tag} is not a hashtag: letters, digits and _ only.")
         }
+        (TimelineKey::Replies(_), ErrorCode::NotFound) => {
+            "This tweet doesn't exist, or was deleted.".into()
+        }
         _ => format!("The tweets could not be loaded: {}.", error.message),
     }
 }
@@ -103,6 +106,7 @@ pub fn reduce(
         Action::ReceivedTweet { local_id, tweet } => confirm(state, *local_id, tweet),
         Action::TweetFailed { local_id, error } => refuse(state, *local_id, error),
         Action::ShowTimeline(key) => return show(state, key),
+        Action::ShowThread { id, tweets } => show_thread(state, id, tweets),
         Action::LoadOlder => return load_older(state),
         Action::ReceivedTweets { key, tweets, older } => receive(state, key, tweets, *older),
         Action::TimelineFailed { key, error } if state.key.as_ref() == Some(key) => {
@@ -159,13 +163,32 @@ fn send(state: &mut TweetState, user: Option<&str>, now: DateTime<Utc>) -> Vec<C
     );
     state.draft.clear();
     state.post_error = None;
-    vec![Command::PostTweet { local_id, body }]
+    let in_reply_to = match &state.key {
+        Some(TimelineKey::Replies(id)) => Some(id.clone()),
+        _ => None,
+    };
+    vec![Command::PostTweet {
+        local_id,
+        body,
+        in_reply_to,
+    }]
 }
 
 fn confirm(state: &mut TweetState, local_id: u64, tweet: &TweetDto) {
     state.pending.retain(|p| p.local_id != local_id);
-    let shown = state.key.as_ref().is_some_and(|key| key.shows(tweet));
-    if shown && !state.tweets.iter().any(|t| t.id == tweet.id) {
+    let Some(key) = state.key.as_ref().filter(|key| key.shows(tweet)) else {
+        return;
+    };
+    if state.tweets.iter().any(|t| t.id == tweet.id) {
+        return;
+    }
+    if let TimelineKey::Replies(parent) = key {
+        // Oldest first: the reply goes last, and its parent counts it.
+        if let Some(parent) = state.tweets.iter_mut().find(|t| &t.id == parent) {
+            parent.replies += 1;
+        }
+        state.tweets.push(tweet.clone());
+    } else {
         state.tweets.insert(0, tweet.clone());
     }
 }
@@ -229,6 +252,17 @@ fn undelete(state: &mut TweetState, id: &str, error: &ErrorBody) {
         "The tweet could not be deleted: {}.",
         error.message.trim_end_matches('.')
     ));
+}
+
+/// The whole conversation, in the order shown, so its likes and deletions
+/// go through the same reducer as a timeline's. It comes with its page:
+/// the later replies are a link, never a fetch.
+fn show_thread(state: &mut TweetState, id: &str, tweets: &[TweetDto]) {
+    state.key = Some(TimelineKey::Replies(id.to_string()));
+    state.tweets = tweets.to_vec();
+    state.has_more = false;
+    state.loading = false;
+    state.load_error = None;
 }
 
 fn show(state: &mut TweetState, key: &TimelineKey) -> Vec<Command> {
@@ -299,6 +333,9 @@ mod tests {
             timestamp: "2026-11-26T19:00:00Z".into(),
             likes: 0,
             liked: false,
+            in_reply_to: None,
+            replies: 0,
+            mentions: Vec::new(),
         }
     }
 
@@ -335,6 +372,61 @@ mod tests {
         assert!(!state.loading);
     }
 
+    fn thread() -> TweetState {
+        let reply = TweetDto {
+            in_reply_to: Some("2".into()),
+            ..tweet("3", "ann")
+        };
+        let focus = TweetDto {
+            replies: 1,
+            ..tweet("2", "bob")
+        };
+        let mut state = TweetState::default();
+        let shown = Action::ShowThread {
+            id: "2".into(),
+            tweets: vec![tweet("1", "bob"), focus, reply],
+        };
+        assert_eq!(run(&mut state, shown), vec![], "nothing to fetch");
+        state
+    }
+
+    #[test]
+    fn a_thread_holds_its_conversation_in_reading_order() {
+        let state = thread();
+        assert_eq!(state.key, Some(TimelineKey::Replies("2".into())));
+        let ids: Vec<&str> = state.tweets.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+    }
+
+    #[test]
+    fn a_reply_sent_from_a_thread_answers_its_tweet_and_lands_last() {
+        let mut state = thread();
+        run(&mut state, Action::DraftChanged("me too".into()));
+        let commands = run(&mut state, Action::SendTweet);
+        assert_eq!(
+            commands,
+            vec![Command::PostTweet {
+                local_id: 0,
+                body: "me too".into(),
+                in_reply_to: Some("2".into()),
+            }]
+        );
+        let reply = TweetDto {
+            in_reply_to: Some("2".into()),
+            ..tweet("4", "ann")
+        };
+        run(
+            &mut state,
+            Action::ReceivedTweet {
+                local_id: 0,
+                tweet: reply,
+            },
+        );
+        assert_eq!(state.tweets.last().map(|t| t.id.as_str()), Some("4"));
+        assert_eq!(state.tweets[1].replies, 2, "the tweet counts it at once");
+        assert!(state.pending.is_empty());
+    }
+
     #[test]
     fn sending_moves_the_draft_to_pending_at_the_top_and_posts_it_once() {
         let mut state = home(vec![tweet("1", "bob")]);
@@ -344,7 +436,8 @@ mod tests {
             commands,
             vec![Command::PostTweet {
                 local_id: 0,
-                body: "hello".into()
+                body: "hello".into(),
+                in_reply_to: None,
             }]
         );
         assert_eq!(state.pending[0].body, "hello");

@@ -30,6 +30,8 @@ pub enum TimelineKey {
     Author(String),
     /// The tweets with a hashtag (`/tags/:tag`), lowercase.
     Tag(String),
+    /// The replies to a tweet, oldest first (`/t/:id`).
+    Replies(String),
 }
 
 impl TimelineKey {
@@ -39,6 +41,7 @@ impl TimelineKey {
             Self::Home | Self::Everyone => true,
             Self::Author(name) => name.eq_ignore_ascii_case(&tweet.tweetedby),
             Self::Tag(tag) => crate::api::text::hashtags(&tweet.body).contains(tag),
+            Self::Replies(id) => tweet.in_reply_to.as_ref() == Some(id),
         }
     }
 }

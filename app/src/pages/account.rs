@@ -62,7 +62,7 @@ pub fn LogoutPage() -> impl IntoView {
 }
 
 #[component]
-fn LoggedOutNotice(what: &'static str) -> impl IntoView {
+pub(crate) fn LoggedOutNotice(what: &'static str) -> impl IntoView {
     view! {
         <section class="card">
             <h1>"You are not logged in"</h1>

@@ -3,4 +3,5 @@ pub mod home;
 pub mod lazy;
 pub mod not_found;
 pub mod tag;
+pub mod thread;
 pub mod user;

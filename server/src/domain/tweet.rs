@@ -3,7 +3,7 @@
 use app::api::{FieldCode, TWEET_MAX_BYTES, TWEET_MAX_CHARS};
 use serde::{Deserialize, Serialize};
 
-use super::{string_newtype, text, Id, Timestamp};
+use super::{string_newtype, text, Id, Timestamp, Username};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tweet {
@@ -11,6 +11,12 @@ pub struct Tweet {
     pub author_id: Id,
     pub body: TweetBody,
     pub created_at: Timestamp,
+    /// The tweet this one answers. It may be gone since: a reply outlives
+    /// its parent, and the thread shows the parent as deleted.
+    pub in_reply_to: Option<Id>,
+    /// The users its text mentions who were there when it was posted, by
+    /// lowercase username: those mentions are links, the others text.
+    pub mentions: Vec<Username>,
 }
 
 impl Tweet {
@@ -21,6 +27,16 @@ impl Tweet {
             author_id,
             body,
             created_at: Timestamp::now(),
+            in_reply_to: None,
+            mentions: Vec::new(),
+        }
+    }
+
+    /// This tweet as a reply to `parent`.
+    pub fn replying_to(self, parent: Id) -> Self {
+        Self {
+            in_reply_to: Some(parent),
+            ..self
         }
     }
 }

@@ -2,11 +2,12 @@
 //! handlers and the pages alike. The only place a `User` becomes JSON, so
 //! the password hash cannot slip out.
 
-use app::api::{TweetDto, UserDto};
+use app::api::{Thread, ThreadItem, TweetDto, UserDto};
 use axum::http::HeaderValue;
 
 use crate::{
     domain::{Id, User},
+    services::{Above, Conversation},
     store::AuthoredTweet,
 };
 
@@ -30,6 +31,39 @@ pub fn tweet(authored: &AuthoredTweet) -> TweetDto {
         timestamp: authored.tweet.created_at.to_rfc3339(),
         likes: authored.likes,
         liked: false,
+        in_reply_to: authored.tweet.in_reply_to.map(|id| id.to_string()),
+        replies: authored.replies,
+        mentions: authored.tweet.mentions.iter().map(|m| m.key()).collect(),
+    }
+}
+
+/// `conversation` as a reader who likes those in `liked` sees it.
+pub fn thread(conversation: &Conversation, liked: &[Id]) -> Thread {
+    let shown = |t: &AuthoredTweet| TweetDto {
+        liked: liked.contains(&t.tweet.id),
+        ..tweet(t)
+    };
+    let gone = |id: &Id, deleted| ThreadItem {
+        id: id.to_string(),
+        tweet: None,
+        deleted,
+    };
+    Thread {
+        ancestors: conversation
+            .ancestors
+            .iter()
+            .map(|above| match above {
+                Above::Tweet(t) => ThreadItem {
+                    id: t.tweet.id.to_string(),
+                    tweet: Some(shown(t)),
+                    deleted: false,
+                },
+                Above::Deleted(id) => gone(id, true),
+                Above::Hidden(id) => gone(id, false),
+            })
+            .collect(),
+        tweet: shown(&conversation.tweet),
+        replies: conversation.replies.iter().map(shown).collect(),
     }
 }
 

@@ -76,3 +76,19 @@ pub fn next_link(
     }
     HeaderValue::from_str(&format!("<{path}?{query}>; rel=\"next\"")).ok()
 }
+
+/// `Link` to the next (newer) page of an oldest-first list (a thread's
+/// replies) when this one is full.
+pub fn later_link(
+    path: &str,
+    page: &Page,
+    returned: usize,
+    last_id: Option<Id>,
+) -> Option<HeaderValue> {
+    let last_id = last_id.filter(|_| page.is_full(returned))?;
+    let mut query = format!("limit={}&since_id={last_id}", page.limit.get());
+    if let Some(max) = page.max_id {
+        query.push_str(&format!("&max_id={max}"));
+    }
+    HeaderValue::from_str(&format!("<{path}?{query}>; rel=\"next\"")).ok()
+}

@@ -1,6 +1,6 @@
 //! `/api/v2/tweets`: the timeline, one user's tweets, posting and deleting.
 
-use app::api::{ErrorBody, NewTweet, TweetDto, TweetList};
+use app::api::{ErrorBody, NewTweet, Thread, TweetDto, TweetList};
 use axum::{
     extract::{Path, State},
     http::{header, HeaderValue, StatusCode},
@@ -13,7 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     dto,
     extract::{parse_id, AppJson, AppQuery, AuthUser, MaybeUser},
-    pagination::{next_link, PageQuery},
+    pagination::{later_link, next_link, PageQuery},
 };
 use crate::{
     domain::{Id, Username},
@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(show, remove))
+        .routes(routes!(thread))
         .routes(routes!(like, unlike))
         .routes(routes!(liked_by))
         .routes(routes!(tagged))
@@ -113,7 +114,9 @@ async fn list(
     responses(
         (status = 201, body = TweetDto, headers(("Location" = String))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "`tweetedby` names someone else"),
+        (status = 403, body = ErrorBody,
+            description = "`tweetedby` names someone else, or a block stands between you and the tweet you answer"),
+        (status = 404, body = ErrorBody, description = "the tweet you answer does not exist"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody),
     ))]
@@ -137,6 +140,40 @@ async fn create(
     responses((status = 200, body = TweetDto), (status = 404, body = ErrorBody)))]
 async fn show(State(tweets): State<Tweets>, Path(id): Path<String>) -> Result<Json<TweetDto>> {
     Ok(Json(dto::tweet(&tweets.get(parse_id(&id)?).await?)))
+}
+
+/// A tweet in its conversation: the tweets above it (the first of the
+/// conversation first; a deleted one, or one hidden from you, without its
+/// tweet) and its replies, oldest first (`since_id` turns the page).
+#[utoipa::path(get, path = "/api/v2/tweets/{id}/thread", tag = "tweets",
+    params(("id" = String, Path, description = "tweet id"), PageQuery),
+    responses(
+        (status = 200, body = Thread,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"`: more replies"))),
+        (status = 404, body = ErrorBody, description = "no such tweet (or you block each other)"),
+        (status = 422, body = ErrorBody),
+    ))]
+async fn thread(
+    State(tweets): State<Tweets>,
+    MaybeUser(me): MaybeUser,
+    Path(id): Path<String>,
+    AppQuery(query): AppQuery<PageQuery>,
+) -> Result<impl IntoResponse> {
+    let page = query.page()?;
+    let reader = me.map(|me| me.user.id);
+    let id = parse_id(&id)?;
+    let conversation = tweets.thread(reader, id, page).await?;
+    let link = later_link(
+        &format!("/api/v2/tweets/{id}/thread"),
+        &page,
+        conversation.replies.len(),
+        conversation.replies.last().map(|t| t.tweet.id),
+    );
+    let liked = tweets.liked_in(reader, &conversation).await?;
+    Ok((
+        link.map(|link| [(header::LINK, link)]),
+        Json(dto::thread(&conversation, &liked)),
+    ))
 }
 
 /// Like a tweet, as the logged-in user. Liking again is fine.

@@ -156,12 +156,39 @@ pub(super) async fn tweet(State(state): State<AppState>, request: Request) -> Re
     let input = NewTweet {
         body: values.get("body"),
         tweetedby: None,
+        in_reply_to: None,
     };
     match state.tweets.post(&me, &input).await {
         Ok(_) => see_other("/", None),
         Err(Error::Unauthorized) => see_other("/login", None),
         Err(error) => {
             post.refused(&state, View::Home, FormKind::Tweet, error, &["body"])
+                .await
+        }
+    }
+}
+
+/// `/t/:id`: a reply, then back to the thread.
+pub(super) async fn reply(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let view = View::Thread(id.clone());
+    let (post, values) = read_post!(state, request, view.clone(), FormKind::Tweet);
+    let Some(me) = post.me.clone() else {
+        return see_other("/login", None);
+    };
+    let input = NewTweet {
+        body: values.get("body"),
+        tweetedby: None,
+        in_reply_to: Some(id.clone()),
+    };
+    match state.tweets.post(&me, &input).await {
+        Ok(_) => see_other(&format!("/t/{id}"), None),
+        Err(Error::Unauthorized) => see_other("/login", None),
+        Err(error) => {
+            post.refused(&state, view, FormKind::Tweet, error, &["body"])
                 .await
         }
     }

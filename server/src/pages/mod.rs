@@ -9,7 +9,7 @@ mod csp;
 mod forms;
 
 use app::{
-    api::{ErrorBody, FollowCounts, TweetDto, UserDto},
+    api::{ErrorBody, FollowCounts, Thread, TweetDto, UserDto},
     flux::{FormFeedback, FormKind, PageData, ProfileCard, Timeline, TimelineKey},
     shell,
 };
@@ -48,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", get(logout).post(forms::log_out))
         .route("/u/{username}", get(user))
         .route("/tags/{tag}", get(tag))
+        .route("/t/{id}", get(thread).post(forms::reply))
         .route("/u/{username}/{change}", post(forms::relationship))
         .route("/t/{id}/{action}", post(forms::tweet_action))
         .fallback(file_or_not_found)
@@ -69,6 +70,8 @@ enum View {
     User(String),
     /// `/tags/:tag`: the tweets with a hashtag.
     Tag(String),
+    /// `/t/:id`: a tweet in its conversation.
+    Thread(String),
     NotFound,
 }
 
@@ -106,6 +109,14 @@ async fn user(
 
 async fn tag(State(state): State<AppState>, Path(tag): Path<String>, request: Request) -> Response {
     show(&state, request, View::Tag(tag)).await
+}
+
+async fn thread(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    show(&state, request, View::Thread(id)).await
 }
 
 /// Everything else: a file of the built site, or the not-found page,
@@ -182,6 +193,28 @@ async fn load(
             data.profile = profile_card(state, me, name).await?;
             Some(TimelineKey::Author(name.clone()))
         }
+        View::Thread(id) => {
+            // The thread page shows a full page of replies.
+            let cursor = PageQuery {
+                since_id: param("since_id"),
+                limit: Some(app::api::PAGE_MAX.into()),
+                ..PageQuery::default()
+            };
+            match conversation(state, me, id, cursor).await {
+                Ok(thread) => data.thread = Some(thread),
+                Err(error) if error.status().is_server_error() => return Err(error),
+                Err(error) => {
+                    status = error.status();
+                    data.timeline = Some(Timeline {
+                        key: TimelineKey::Replies(id.clone()),
+                        tweets: Vec::new(),
+                        has_more: false,
+                        error: Some(error.into_body()),
+                    });
+                }
+            }
+            None
+        }
         View::Profile => {
             data.saved = param("saved").map(|_| FormKind::Profile);
             None
@@ -225,6 +258,21 @@ async fn load(
     Ok((data, status))
 }
 
+/// Tweet `id` in its conversation as `me` sees it.
+async fn conversation(
+    state: &AppState,
+    me: Option<&SignedIn>,
+    id: &str,
+    cursor: PageQuery,
+) -> Result<Thread> {
+    let page = cursor.page()?;
+    let id = crate::http::extract::parse_id(id)?;
+    let reader = me.map(|me| me.user.id);
+    let conversation = state.tweets.thread(reader, id, page).await?;
+    let liked = state.tweets.liked_in(reader, &conversation).await?;
+    Ok(dto::thread(&conversation, &liked))
+}
+
 /// A page of `key`'s timeline as `me` sees it.
 async fn timeline_page(
     state: &AppState,
@@ -246,6 +294,8 @@ async fn timeline_page(
             found.to_vec()
         }
         TimelineKey::Tag(tag) => state.tweets.tagged(reader, tag, page).await?,
+        // The thread page loads its conversation itself (`thread`).
+        TimelineKey::Replies(_) => return Err(Error::NotFound),
     };
     let liked = match reader {
         Some(reader) => state.tweets.liked_among(reader, &found).await?,
@@ -392,7 +442,7 @@ mod tests {
     }
 
     /// The routes `router()` gives a page.
-    const PAGES: [&str; 8] = [
+    const PAGES: [&str; 9] = [
         "/",
         "/everyone",
         "/login",
@@ -401,6 +451,7 @@ mod tests {
         "/logout",
         "/u/{username}",
         "/tags/{tag}",
+        "/t/{id}",
     ];
 
     #[test]
@@ -412,6 +463,7 @@ mod tests {
                     .path()
                     .replace(":username", "{username}")
                     .replace(":tag", "{tag}")
+                    .replace(":id", "{id}")
             })
             .collect();
         let mut ours: Vec<&str> = PAGES.to_vec();

@@ -13,4 +13,4 @@ pub mod tweets;
 pub use accounts::{Accounts, Named};
 pub use sessions::{SessionToken, Sessions, SignedIn};
 pub use social::Social;
-pub use tweets::{NewestTweets, Tweets};
+pub use tweets::{Above, Conversation, NewestTweets, Tweets};

@@ -15,7 +15,7 @@ use super::{limits::Limits, sessions::SignedIn};
 use crate::{
     domain::{Id, Tweet, TweetBody, Username},
     error::{Error, Fields, Result},
-    store::{AuthoredTweet, Page, Store, StoreError},
+    store::{Ancestor, AuthoredTweet, Page, Store, StoreError},
 };
 
 #[derive(Clone)]
@@ -36,8 +36,18 @@ impl Tweets {
 
     /// Tweets as the logged-in user. `tweetedby`, which the original
     /// clients send, must then name that same user.
+    /// A reply (`in_reply_to`) must answer a tweet that is there for `me`,
+    /// by someone who does not block them and whom they do not block.
     pub async fn post(&self, me: &SignedIn, input: &NewTweet) -> Result<AuthoredTweet> {
-        let (body,) = (("body", TweetBody::parse(&input.body)),).parsed()?;
+        let parent = input
+            .in_reply_to
+            .as_deref()
+            .map(|id| id.parse::<Id>().map_err(|_| app::api::FieldCode::Invalid));
+        let (body, parent) = (
+            ("body", TweetBody::parse(&input.body)),
+            ("in_reply_to", parent.transpose()),
+        )
+            .parsed()?;
         // After parsing: a refused draft costs no post.
         self.limits.posts.check(me.user.id)?;
         if let Some(claimed) = &input.tweetedby {
@@ -47,7 +57,12 @@ impl Tweets {
                 return Err(Error::Forbidden("you can only tweet as yourself"));
             }
         }
-        let tweet = Tweet::new(me.user.id, body);
+        let mut tweet = Tweet::new(me.user.id, body);
+        tweet.mentions = self.mentioned(&tweet).await?;
+        if let Some(parent) = parent {
+            self.may_reply(me, parent).await?;
+            tweet = tweet.replying_to(parent);
+        }
         match self.store.tweets.insert(&tweet).await {
             // The author was deleted after the session was read.
             Err(StoreError::NotFound) => return Err(Error::Unauthorized),
@@ -58,6 +73,74 @@ impl Tweets {
             tweet,
             author: me.user.username.clone(),
             likes: 0,
+            replies: 0,
+        })
+    }
+
+    /// The users `tweet` mentions who are there, by their usernames.
+    async fn mentioned(&self, tweet: &Tweet) -> Result<Vec<Username>> {
+        let mut found = Vec::new();
+        for name in app::api::text::mentions(tweet.body.as_str()) {
+            let Ok(name) = Username::parse(&name) else {
+                continue;
+            };
+            if let Some(user) = self.store.users.by_username(&name).await? {
+                found.push(user.username);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn may_reply(&self, me: &SignedIn, parent: Id) -> Result<()> {
+        let author = self.get(parent).await?.tweet.author_id;
+        let graph = &self.store.follows;
+        if graph.blocks(author, me.user.id).await? {
+            return Err(Error::Forbidden(
+                "you can't reply to someone who blocks you",
+            ));
+        }
+        if graph.blocks(me.user.id, author).await? {
+            return Err(Error::Forbidden("you can't reply to someone you block"));
+        }
+        Ok(())
+    }
+
+    /// Whose tweets `reader` does not see: those they block or who block
+    /// them (nobody for a logged-out reader).
+    async fn hidden_for(&self, reader: Option<Id>) -> Result<Vec<Id>> {
+        Ok(match reader {
+            Some(reader) => self.store.follows.hidden_from(reader).await?,
+            None => Vec::new(),
+        })
+    }
+
+    /// Tweet `id` in its conversation, as `reader` may see it: the tweets
+    /// above it (at most [`ANCESTORS_MAX`]), and a page of its replies,
+    /// oldest first. A tweet hidden from the reader is a 404, as for a like.
+    pub async fn thread(&self, reader: Option<Id>, id: Id, page: Page) -> Result<Conversation> {
+        let hidden = self.hidden_for(reader).await?;
+        let tweet = self.get(id).await?;
+        if hidden.contains(&tweet.tweet.author_id) {
+            return Err(Error::NotFound);
+        }
+        let tweets = &self.store.tweets;
+        let ancestors = tweets
+            .ancestors(id, ANCESTORS_MAX)
+            .await?
+            .into_iter()
+            .map(|above| match above {
+                Ancestor::Tweet(t) if hidden.contains(&t.tweet.author_id) => {
+                    Above::Hidden(t.tweet.id)
+                }
+                Ancestor::Tweet(t) => Above::Tweet(t),
+                Ancestor::Deleted(id) => Above::Deleted(id),
+            })
+            .collect();
+        let replies = tweets.replies(id, &hidden, page).await?;
+        Ok(Conversation {
+            ancestors,
+            tweet,
+            replies,
         })
     }
 
@@ -81,9 +164,7 @@ impl Tweets {
     pub async fn like(&self, me: &SignedIn, id: Id, like: bool) -> Result<()> {
         let tweet = self.get(id).await?;
         if self
-            .store
-            .follows
-            .hidden_from(me.user.id)
+            .hidden_for(Some(me.user.id))
             .await?
             .contains(&tweet.tweet.author_id)
         {
@@ -103,6 +184,19 @@ impl Tweets {
             self.newest.invalidate();
         }
         Ok(())
+    }
+
+    /// Which tweets of `conversation` `reader` likes (none for nobody).
+    pub async fn liked_in(
+        &self,
+        reader: Option<Id>,
+        conversation: &Conversation,
+    ) -> Result<Vec<Id>> {
+        let Some(reader) = reader else {
+            return Ok(Vec::new());
+        };
+        let ids: Vec<Id> = conversation.tweets().map(|t| t.tweet.id).collect();
+        Ok(self.store.likes.liked_among(reader, &ids).await?)
     }
 
     /// Which of `tweets` `reader` likes.
@@ -128,10 +222,7 @@ impl Tweets {
         page: Page,
     ) -> Result<Vec<AuthoredTweet>> {
         let tag = app::api::text::tag_key(tag).ok_or(Error::NotFound)?;
-        let hidden = match reader {
-            Some(reader) => self.store.follows.hidden_from(reader).await?,
-            None => Vec::new(),
-        };
+        let hidden = self.hidden_for(reader).await?;
         Ok(self.store.tweets.tagged(&tag, &hidden, page).await?)
     }
 
@@ -155,10 +246,7 @@ impl Tweets {
                     .id,
             ),
         };
-        let hidden = match reader {
-            Some(reader) => self.store.follows.hidden_from(reader).await?,
-            None => Vec::new(),
-        };
+        let hidden = self.hidden_for(reader).await?;
         // The shared newest page is everyone's only while nobody is hidden.
         let newest = author.is_none() && hidden.is_empty() && page.is_newest();
         let generation = self.newest.generation();
@@ -174,6 +262,40 @@ impl Tweets {
         }
         Ok(rows)
     }
+}
+
+/// How many tweets a thread shows above its tweet: the nearest.
+pub const ANCESTORS_MAX: usize = 50;
+
+/// A tweet in its conversation ([`Tweets::thread`]).
+pub struct Conversation {
+    /// The first of the conversation first.
+    pub ancestors: Vec<Above>,
+    pub tweet: AuthoredTweet,
+    /// Oldest first.
+    pub replies: Vec<AuthoredTweet>,
+}
+
+impl Conversation {
+    /// Every tweet of it the reader sees, in the order shown.
+    pub fn tweets(&self) -> impl Iterator<Item = &AuthoredTweet> {
+        self.ancestors
+            .iter()
+            .filter_map(|above| match above {
+                Above::Tweet(t) => Some(t),
+                _ => None,
+            })
+            .chain(std::iter::once(&self.tweet))
+            .chain(&self.replies)
+    }
+}
+
+/// A tweet above another in its thread, as its reader sees it.
+pub enum Above {
+    Tweet(AuthoredTweet),
+    Deleted(Id),
+    /// By someone the reader blocks or is blocked by.
+    Hidden(Id),
 }
 
 /// A page of tweets as the store answered it. The newest page is shared by

@@ -38,6 +38,8 @@ pub enum Conflict {
     /// A follow of a user who blocks the follower (checked again in the
     /// append's transaction, so a block that commits first wins).
     Blocked,
+    /// A reply to a tweet that does not exist (or went meanwhile).
+    NoParent,
 }
 
 impl fmt::Display for Conflict {
@@ -48,6 +50,7 @@ impl fmt::Display for Conflict {
             Self::StaleVersion => f.write_str("the stream moved on since it was read"),
             Self::Blocked => f.write_str("the user to follow blocks the follower"),
             Self::DuplicateId => f.write_str("id already exists"),
+            Self::NoParent => f.write_str("the tweet replied to does not exist"),
         }
     }
 }

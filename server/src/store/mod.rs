@@ -12,11 +12,13 @@ use std::sync::Arc;
 
 pub use error::{Conflict, StoreError, StoreResult};
 pub use traits::{
-    FollowStore, Health, LikeStore, OutboxStore, ReleaseStore, SessionStore, TweetStore, UserStore,
+    FollowStore, Health, LikeStore, NotificationStore, OutboxStore, ReleaseStore, SessionStore,
+    TweetStore, UserStore,
 };
 pub use types::{
-    ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Limit, NewSession, Page, Pending,
-    RebuildReport, RecordedEvent, Session, TokenHash, TweetChange, TweetEvent,
+    Ancestor, ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Limit, NewSession,
+    Notification, Page, Pending, RebuildReport, RecordedEvent, Session, TokenHash, TweetChange,
+    TweetEvent,
 };
 
 use crate::config::{Config, StoreChoice};
@@ -33,6 +35,7 @@ pub struct Store {
     pub outbox: Arc<dyn OutboxStore>,
     pub follows: Arc<dyn FollowStore>,
     pub likes: Arc<dyn LikeStore>,
+    pub notifications: Arc<dyn NotificationStore>,
 }
 
 impl Store {
@@ -47,6 +50,7 @@ impl Store {
             + OutboxStore
             + FollowStore
             + LikeStore
+            + NotificationStore
             + 'static,
     {
         let adapter = Arc::new(adapter);
@@ -58,7 +62,8 @@ impl Store {
             health: adapter.clone(),
             outbox: adapter.clone(),
             follows: adapter.clone(),
-            likes: adapter,
+            likes: adapter.clone(),
+            notifications: adapter,
         }
     }
 

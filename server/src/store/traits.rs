@@ -5,8 +5,8 @@
 use async_trait::async_trait;
 
 use super::{
-    ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Page, Pending, RebuildReport,
-    RecordedEvent, Session, StoreResult, TokenHash, TweetEvent,
+    Ancestor, ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Notification, Page,
+    Pending, RebuildReport, RecordedEvent, Session, StoreResult, TokenHash, TweetEvent,
 };
 use crate::domain::{Email, Id, Timestamp, Tweet, User, Username};
 
@@ -66,6 +66,14 @@ pub trait TweetStore: Send + Sync {
     /// those of the authors in `hidden`.
     async fn tagged(&self, tag: &str, hidden: &[Id], page: Page)
         -> StoreResult<Vec<AuthoredTweet>>;
+    /// The tweets `id` answers, the first of the conversation first, at
+    /// most `limit` of them (the nearest). A deleted one is
+    /// [`Ancestor::Deleted`] and the chain goes on above it. Empty for a
+    /// tweet that answers nothing, or does not exist.
+    async fn ancestors(&self, id: Id, limit: usize) -> StoreResult<Vec<Ancestor>>;
+    /// The replies to `id`, oldest first (`since_id` turns the page), without
+    /// those of the authors in `hidden`.
+    async fn replies(&self, id: Id, hidden: &[Id], page: Page) -> StoreResult<Vec<AuthoredTweet>>;
 }
 
 #[async_trait]
@@ -136,6 +144,27 @@ pub trait LikeStore: Send + Sync {
     async fn liked_among(&self, user: Id, tweets: &[Id]) -> StoreResult<Vec<Id>>;
     /// The tweets `user` likes, by tweet id, newest first.
     async fn liked_tweets(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>>;
+}
+
+/// What others did that concerns a user, written by the stores in the
+/// transaction of what caused it (a follow, a like, a reply, a mention),
+/// never for what users did themselves, each at most once, and gone with
+/// the users and the tweet involved.
+#[async_trait]
+pub trait NotificationStore: Send + Sync {
+    /// `user`'s notifications, newest first, without those of the actors
+    /// in `hidden`.
+    async fn notifications(
+        &self,
+        user: Id,
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<Notification>>;
+    /// How many of them are unread.
+    async fn unread(&self, user: Id, hidden: &[Id]) -> StoreResult<u64>;
+    /// Marks `user`'s notifications read up to `up_to` (all: `None`);
+    /// how many were unread.
+    async fn mark_read(&self, user: Id, up_to: Option<Id>) -> StoreResult<u64>;
 }
 
 #[async_trait]

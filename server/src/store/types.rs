@@ -169,6 +169,31 @@ pub struct AuthoredTweet {
     pub author: Username,
     /// How many like it.
     pub likes: u64,
+    /// How many replies it has.
+    pub replies: u64,
+}
+
+/// Something `actor` did that concerns a user ([`super::NotificationStore`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    /// Time-ordered, like every id.
+    pub id: Id,
+    pub kind: app::api::NotificationKind,
+    pub actor_id: Id,
+    pub actor: Username,
+    /// The tweet liked, or the reply or mention itself.
+    pub tweet: Option<AuthoredTweet>,
+    pub at: Timestamp,
+    pub read: bool,
+}
+
+/// A tweet's place in the chain of tweets it answers: the tweet, or a
+/// tombstone that still says what the deleted one answered, so the
+/// thread above it stays whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ancestor {
+    Tweet(AuthoredTweet),
+    Deleted(Id),
 }
 
 /// A server-side session. Stores keep only the SHA-256 of the token the

@@ -44,6 +44,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/api/v2/tweets", Anyone),
     ("POST", "/api/v2/tweets", LoggedIn),
     ("GET", "/api/v2/tweets/{id}", Anyone),
+    ("GET", "/api/v2/tweets/{id}/thread", Anyone),
     // Whose home: the logged-in user's.
     ("GET", "/api/v2/timelines/home", LoggedIn),
     ("DELETE", "/api/v2/tweets/{id}", Owner),

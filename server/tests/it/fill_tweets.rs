@@ -189,6 +189,7 @@ async fn the_newest_page_shows_every_write_at_once() {
             &NewTweet {
                 body: "fresh".into(),
                 tweetedby: None,
+                in_reply_to: None,
             },
         )
         .await

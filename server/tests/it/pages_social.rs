@@ -13,6 +13,8 @@ crate::on_both_stores!(
     your_tweet_is_deleted_from_the_page_it_is_on,
     a_like_from_the_page_is_counted_and_marked_and_undone,
     a_hashtag_is_a_link_to_its_timeline_and_an_address_a_safe_link,
+    a_reply_from_the_thread_page_lands_in_its_thread,
+    a_mention_of_someone_who_is_there_links_to_them,
 );
 
 async fn tweet(server: &TestApp, cookie: &str, body: &str) {
@@ -272,5 +274,91 @@ async fn a_hashtag_is_a_link_to_its_timeline_and_an_address_a_safe_link(backend:
     let list: serde_json::Value = api.json().await.unwrap();
     assert_eq!(list["tweets_list"].as_array().unwrap().len(), 1);
     assert_eq!(server.get("/api/v2/tags/not%20a%20tag").await.status(), 404);
+    server.stop().await;
+}
+
+async fn a_mention_of_someone_who_is_there_links_to_them(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    sign_up(&server, "Bob_1").await;
+    tweet(&server, &ann, "Hi @bob_1 and @nobody, mail ann@example.com").await;
+    let (_, html) = get_page(&server, "/u/ann", None).await;
+    let tweets = page_data(&html).timeline.unwrap().tweets;
+    assert_eq!(tweets[0].mentions, ["bob_1"], "only who is there");
+    assert!(
+        html.contains(r#"<a href="/u/bob_1" class="tweet-mention" rel="external">@bob_1</a>"#),
+        "{html}"
+    );
+    assert!(html.contains("and @nobody, mail ann@example.com"), "{html}");
+    // The API carries the same, and a lone reader of one tweet sees it too.
+    let api: serde_json::Value = server
+        .get(&format!("/api/v2/tweets/{}", tweets[0].id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["mentions"], serde_json::json!(["bob_1"]));
+    server.stop().await;
+}
+
+async fn a_reply_from_the_thread_page_lands_in_its_thread(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    let bob = sign_up(&server, "bob").await;
+    tweet(&server, &ann, "Tea or coffee?").await;
+    let (_, html) = get_page(&server, "/", Some(&ann)).await;
+    let root = page_data(&html).timeline.unwrap().tweets[0].id.clone();
+    assert!(
+        html.contains(&format!(r#"href="/t/{root}""#)),
+        "a permalink"
+    );
+
+    let (status, html) = get_page(&server, &format!("/t/{root}"), Some(&bob)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!(r#"action="/t/{root}""#)), "{html}");
+    assert!(html.contains("Post your reply"));
+    let response = post_form(
+        &server,
+        &format!("/t/{root}"),
+        &[("body", "Tea, always")],
+        Some(&bob),
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), format!("/t/{root}"));
+    let (_, html) = get_page(&server, &format!("/t/{root}"), None).await;
+    let thread = page_data(&html).thread.expect("the thread");
+    assert_eq!(thread.tweet.replies, 1);
+    let replies: Vec<&str> = thread.replies.iter().map(|t| t.body.as_str()).collect();
+    assert_eq!(replies, ["Tea, always"]);
+    assert!(html.contains("Tea, always"));
+    assert!(
+        html.contains("Log in"),
+        "a visitor is asked to log in to reply"
+    );
+
+    // A refused reply comes back with why and what was typed.
+    let blank = post_form(&server, &format!("/t/{root}"), &[("body", " ")], Some(&bob)).await;
+    assert_eq!(blank.status(), 422);
+    // The reply's own thread shows its parent above it; once that is
+    // deleted, its place says so.
+    let reply = thread.replies[0].id.clone();
+    let (_, html) = get_page(&server, &format!("/t/{reply}"), None).await;
+    assert!(html.contains("Tea or coffee?"));
+    let deleted = post_form(
+        &server,
+        &format!("/t/{root}/delete"),
+        &[("next", "/")],
+        Some(&ann),
+    )
+    .await;
+    assert_eq!(deleted.status(), 303);
+    let (status, html) = get_page(&server, &format!("/t/{reply}"), None).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("This tweet was deleted."), "{html}");
+    assert!(html.contains("Tea, always"));
+    let (status, html) = get_page(&server, &format!("/t/{root}"), None).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("doesn't exist, or was deleted"), "{html}");
     server.stop().await;
 }

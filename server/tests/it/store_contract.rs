@@ -6,7 +6,8 @@ use server::{
     domain::{Email, Id, Timestamp, Tweet, TweetBody, User, Username, Version},
     seed,
     store::{
-        Append, AuthoredTweet, Conflict, Limit, NewSession, Page, Store, StoreError, TokenHash,
+        Ancestor, Append, AuthoredTweet, Conflict, Limit, NewSession, Page, Store, StoreError,
+        TokenHash,
     },
 };
 
@@ -363,6 +364,7 @@ async fn tweets_insert_get_with_their_author_and_only_their_author_deletes_them(
             tweet: tweet.clone(),
             author: ada.username.clone(),
             likes: 0,
+            replies: 0,
         })
     );
     assert!(
@@ -1062,6 +1064,242 @@ async fn a_tags_tweets_are_found_by_its_lowercase_hashtag_newest_first(store: &S
     );
 }
 
+async fn a_tweets_mentions_are_kept_with_it(store: &Store) {
+    let ada = register(store, "ada").await;
+    let mut tweet = new_tweet(ada.id, "hi @Bob and @cyd");
+    tweet.mentions = vec![
+        Username::parse("bob").unwrap(),
+        Username::parse("cyd").unwrap(),
+    ];
+    store.tweets.insert(&tweet).await.unwrap();
+    let plain = new_tweet(ada.id, "nobody");
+    store.tweets.insert(&plain).await.unwrap();
+    let listed = store.tweets.page(None, &[], page(10)).await.unwrap();
+    assert_eq!(listed[1].tweet, tweet);
+    assert_eq!(listed[0].tweet.mentions, []);
+}
+
+async fn replies_are_counted_listed_oldest_first_and_threads_survive_deletions(store: &Store) {
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let cyd = register(store, "cyd").await;
+    let root = new_tweet(ada.id, "root");
+    store.tweets.insert(&root).await.unwrap();
+    let reply = |author: Id, parent: Id, body: &str| new_tweet(author, body).replying_to(parent);
+    let middle = reply(bob.id, root.id, "middle");
+    store.tweets.insert(&middle).await.unwrap();
+    let mut leaves = Vec::new();
+    for author in [ada.id, cyd.id, bob.id] {
+        let leaf = reply(author, middle.id, "leaf");
+        store.tweets.insert(&leaf).await.unwrap();
+        leaves.push(leaf.id);
+    }
+    let got = |id| async move { store.tweets.get(id).await.unwrap().unwrap() };
+    assert_eq!(got(root.id).await.replies, 1);
+    assert_eq!(got(middle.id).await.replies, 3);
+    assert_eq!(got(leaves[0]).await.tweet.in_reply_to, Some(middle.id));
+    // A reply to nothing is refused and writes nothing.
+    assert_eq!(
+        conflict(
+            store
+                .tweets
+                .insert(&reply(ada.id, Id::generate(), "?"))
+                .await
+        ),
+        Conflict::NoParent
+    );
+
+    let ids = |found: Vec<AuthoredTweet>| found.into_iter().map(|t| t.tweet.id).collect::<Vec<_>>();
+    let replies = store
+        .tweets
+        .replies(middle.id, &[], page(10))
+        .await
+        .unwrap();
+    assert_eq!(ids(replies), leaves, "oldest first");
+    let after = Page {
+        since_id: Some(leaves[0]),
+        ..page(1)
+    };
+    assert_eq!(
+        ids(store.tweets.replies(middle.id, &[], after).await.unwrap()),
+        [leaves[1]],
+        "since_id turns the page"
+    );
+    assert_eq!(
+        ids(store
+            .tweets
+            .replies(middle.id, &[cyd.id], page(10))
+            .await
+            .unwrap()),
+        [leaves[0], leaves[2]],
+        "without hidden authors"
+    );
+
+    let chain = |found: Vec<Ancestor>| {
+        found
+            .into_iter()
+            .map(|a| match a {
+                Ancestor::Tweet(t) => (t.tweet.id, true),
+                Ancestor::Deleted(id) => (id, false),
+            })
+            .collect::<Vec<_>>()
+    };
+    let above = store.tweets.ancestors(leaves[2], 50).await.unwrap();
+    assert_eq!(chain(above), [(root.id, true), (middle.id, true)]);
+    assert_eq!(
+        chain(store.tweets.ancestors(leaves[2], 1).await.unwrap()),
+        [(middle.id, true)],
+        "the nearest, up to the limit"
+    );
+    assert!(store
+        .tweets
+        .ancestors(root.id, 50)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The middle one goes: its parent counts one reply less, its replies
+    // stay, and their thread goes up through its tombstone.
+    assert!(store.tweets.delete(middle.id, bob.id).await.unwrap());
+    assert_eq!(got(root.id).await.replies, 0);
+    assert_eq!(got(leaves[0]).await.tweet.in_reply_to, Some(middle.id));
+    assert_eq!(
+        chain(store.tweets.ancestors(leaves[0], 50).await.unwrap()),
+        [(root.id, true), (middle.id, false)]
+    );
+    assert_eq!(
+        ids(store
+            .tweets
+            .replies(middle.id, &[], page(10))
+            .await
+            .unwrap()),
+        leaves
+    );
+    // So does a user's deletion, for their tweets in conversations.
+    append(store, ada.id, 1, vec![deleted()]).await.unwrap();
+    assert_eq!(
+        chain(store.tweets.ancestors(leaves[1], 50).await.unwrap()),
+        [(root.id, false), (middle.id, false)]
+    );
+    assert_eq!(
+        ids(store
+            .tweets
+            .replies(middle.id, &[], page(10))
+            .await
+            .unwrap()),
+        [leaves[1], leaves[2]]
+    );
+    let leaf = reply(cyd.id, leaves[2], "deeper");
+    store.tweets.insert(&leaf).await.unwrap();
+    append(store, cyd.id, 1, vec![deleted()]).await.unwrap();
+    assert_eq!(
+        got(leaves[2]).await.replies,
+        0,
+        "a deleted author's replies leave the counts"
+    );
+}
+
+/// Notifications are written with what caused them: a follow, a like of
+/// your tweet, a reply to it, a mention of you; never for your own doing,
+/// each once; newest first, without hidden actors; read up to a mark; and
+/// taken back or gone with what caused them.
+async fn notifications_tell_of_follows_likes_replies_and_mentions_once(store: &Store) {
+    use app::api::NotificationKind::{self, *};
+
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let cyd = register(store, "cyd").await;
+    append(store, bob.id, 1, vec![follow_event(ada.id)])
+        .await
+        .unwrap();
+    let hello = new_tweet(ada.id, "hello");
+    store.tweets.insert(&hello).await.unwrap();
+    assert!(store.likes.like(bob.id, hello.id).await.unwrap());
+    assert!(store.likes.like(ada.id, hello.id).await.unwrap(), "her own");
+    let mut answer = new_tweet(cyd.id, "@ada @bob hi").replying_to(hello.id);
+    answer.mentions = vec![ada.username.clone(), bob.username.clone()];
+    store.tweets.insert(&answer).await.unwrap();
+
+    let told = |user: Id, hidden: Vec<Id>| async move {
+        store
+            .notifications
+            .notifications(user, &hidden, page(10))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| (n.kind, n.actor, n.tweet.map(|t| t.tweet.id), n.read))
+            .collect::<Vec<(NotificationKind, Username, Option<Id>, bool)>>()
+    };
+    let name = |user: &User| user.username.clone();
+    assert_eq!(
+        told(ada.id, vec![]).await,
+        [
+            (Reply, name(&cyd), Some(answer.id), false),
+            (Like, name(&bob), Some(hello.id), false),
+            (Follow, name(&bob), None, false),
+        ],
+        "newest first; the reply that mentions her once"
+    );
+    assert_eq!(
+        told(bob.id, vec![]).await,
+        [(Mention, name(&cyd), Some(answer.id), false)]
+    );
+    let unread = |user: Id, hidden: Vec<Id>| async move {
+        store.notifications.unread(user, &hidden).await.unwrap()
+    };
+    assert_eq!(unread(ada.id, vec![]).await, 3);
+    assert_eq!(unread(ada.id, vec![cyd.id]).await, 2);
+    assert_eq!(told(ada.id, vec![cyd.id]).await.len(), 2);
+
+    let listed = store
+        .notifications
+        .notifications(ada.id, &[], page(10))
+        .await
+        .unwrap();
+    let like_id = listed[1].id;
+    assert_eq!(
+        store
+            .notifications
+            .mark_read(ada.id, Some(like_id))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(unread(ada.id, vec![]).await, 1);
+    let read: Vec<bool> = told(ada.id, vec![]).await.iter().map(|n| n.3).collect();
+    assert_eq!(read, [false, true, true]);
+    assert_eq!(
+        store.notifications.mark_read(ada.id, None).await.unwrap(),
+        1
+    );
+    assert_eq!(unread(ada.id, vec![]).await, 0);
+
+    // An unlike takes its notification back; liking again tells once more.
+    assert!(store.likes.unlike(bob.id, hello.id).await.unwrap());
+    assert_eq!(told(ada.id, vec![]).await.len(), 2);
+    assert!(store.likes.like(bob.id, hello.id).await.unwrap());
+    assert_eq!(unread(ada.id, vec![]).await, 1);
+    // A deleted tweet takes the notifications about it; an unfollow its
+    // follow; a deleted user theirs.
+    assert!(store.tweets.delete(answer.id, cyd.id).await.unwrap());
+    assert!(told(bob.id, vec![]).await.is_empty());
+    append(store, bob.id, 2, vec![unfollow_event(ada.id)])
+        .await
+        .unwrap();
+    assert_eq!(
+        told(ada.id, vec![]).await,
+        [(Like, name(&bob), Some(hello.id), false)]
+    );
+    let mut again = new_tweet(cyd.id, "@bob still here");
+    again.mentions = vec![bob.username.clone()];
+    store.tweets.insert(&again).await.unwrap();
+    assert_eq!(unread(bob.id, vec![]).await, 1);
+    append(store, cyd.id, 1, vec![deleted()]).await.unwrap();
+    assert!(told(bob.id, vec![]).await.is_empty());
+    append(store, bob.id, 3, vec![deleted()]).await.unwrap();
+    assert!(told(ada.id, vec![]).await.is_empty());
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         $(
@@ -1105,5 +1343,8 @@ mod run {
         a_readers_blocks_either_way_hide_those_authors_from_their_pages,
         likes_are_counted_with_the_tweet_once_per_user_and_go_with_it,
         a_tags_tweets_are_found_by_its_lowercase_hashtag_newest_first,
+        replies_are_counted_listed_oldest_first_and_threads_survive_deletions,
+        a_tweets_mentions_are_kept_with_it,
+        notifications_tell_of_follows_likes_replies_and_mentions_once,
     );
 }

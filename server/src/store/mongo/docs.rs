@@ -223,6 +223,23 @@ pub struct TweetDoc {
     /// Its hashtags, lowercase (`app::api::text::hashtags`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<i64>,
+    /// How many replies it has; absent on tweets from before replies.
+    #[serde(default)]
+    pub replies: i64,
+    /// The users it mentions, by lowercase username.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<String>,
+}
+
+/// What a deleted reply answered (`deleted_tweets`), so a thread walks up
+/// through it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TombstoneDoc {
+    #[serde(rename = "_id")]
+    pub id: i64,
+    pub in_reply_to: i64,
 }
 
 impl From<&Tweet> for TweetDoc {
@@ -234,6 +251,9 @@ impl From<&Tweet> for TweetDoc {
             created_at: date(t.created_at),
             likes: 0,
             tags: app::api::text::hashtags(t.body.as_str()),
+            in_reply_to: t.in_reply_to.map(Id::as_i64),
+            replies: 0,
+            mentions: t.mentions.iter().map(Username::key).collect(),
         }
     }
 }
@@ -245,7 +265,42 @@ impl From<TweetDoc> for Tweet {
             author_id: Id::from_i64(d.author_id),
             body: TweetBody::from_stored(d.body),
             created_at: timestamp(d.created_at),
+            in_reply_to: d.in_reply_to.map(Id::from_i64),
+            mentions: d.mentions.into_iter().map(Username::from_stored).collect(),
         }
+    }
+}
+
+/// One notification (`notifications`). `tweet_id` is 0 for none, so the
+/// unique key (recipient, kind, actor, tweet) holds for follows too.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NotificationDoc {
+    #[serde(rename = "_id")]
+    pub id: i64,
+    pub user_id: i64,
+    pub kind: String,
+    pub actor_id: i64,
+    pub tweet_id: i64,
+    pub at: i64,
+    pub read: bool,
+}
+
+impl NotificationDoc {
+    /// What makes a notification one: the filter of its upsert.
+    pub fn key(
+        recipient: i64,
+        kind: app::api::NotificationKind,
+        actor: i64,
+        tweet: Option<i64>,
+    ) -> mongodb::bson::Document {
+        mongodb::bson::doc! {
+            "user_id": recipient, "kind": kind.as_str(), "actor_id": actor,
+            "tweet_id": tweet.unwrap_or(0),
+        }
+    }
+
+    pub fn tweet(&self) -> Option<i64> {
+        (self.tweet_id != 0).then_some(self.tweet_id)
     }
 }
 

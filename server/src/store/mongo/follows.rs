@@ -2,6 +2,7 @@
 //! users' append transactions (and rebuilds) through [`project`], read
 //! here.
 
+use app::api::NotificationKind;
 use async_trait::async_trait;
 use futures::TryStreamExt;
 use mongodb::{bson::doc, error::Error as DriverError, ClientSession};
@@ -51,11 +52,17 @@ impl MongoStore {
                     .upsert(true)
                     .session(&mut *session)
                     .await?;
+                let kind = NotificationKind::Follow;
+                self.notify(session, followee, kind, follower, None, at)
+                    .await?;
             }
             FollowChange::Unfollow { user } => {
                 self.follows
                     .delete_one(doc! { "_id": FollowDoc::key(follower, user.as_i64()) })
                     .session(&mut *session)
+                    .await?;
+                let kind = NotificationKind::Follow;
+                self.unnotify(session, user.as_i64(), kind, follower, None)
                     .await?;
             }
             FollowChange::Block { user, at } => {

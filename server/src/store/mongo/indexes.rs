@@ -131,6 +131,28 @@ pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
             false,
         )]))
         .await?;
+    // A user's notifications newest first, each once; an actor's and a
+    // tweet's, to remove them with it.
+    store
+        .within(store.notifications.create_indexes([
+            index(doc! { "user_id": 1, "_id": -1 }, "newest", false),
+            index(
+                doc! { "user_id": 1, "kind": 1, "actor_id": 1, "tweet_id": 1 },
+                "once",
+                true,
+            ),
+            index(doc! { "actor_id": 1 }, "of_actor", false),
+            index(doc! { "tweet_id": 1 }, "of_tweet", false),
+        ]))
+        .await?;
+    // A tweet's replies, oldest first.
+    store
+        .within(store.tweets.create_indexes([index(
+            doc! { "in_reply_to": 1, "_id": 1 },
+            "replies",
+            false,
+        )]))
+        .await?;
     let ttl = IndexModel::builder()
         .keys(doc! { "expires_at": 1 })
         .options(

@@ -3,6 +3,7 @@
 //! and the user, so a like conflicts with their concurrent deletion
 //! instead of outliving it.
 
+use app::api::NotificationKind;
 use async_trait::async_trait;
 use futures::{FutureExt, TryStreamExt};
 use mongodb::{bson::doc, error::Error as DriverError};
@@ -65,6 +66,17 @@ impl MongoStore {
                         };
                         if !changed {
                             return Ok(false);
+                        }
+                        let (author, kind) = (found.author_id, NotificationKind::Like);
+                        if by > 0 {
+                            let at = Timestamp::now();
+                            store
+                                .notify(session, author, kind, user, Some(tweet), at)
+                                .await?;
+                        } else {
+                            store
+                                .unnotify(session, author, kind, user, Some(tweet))
+                                .await?;
                         }
                         // The liker's row: a like by a user being deleted
                         // conflicts with that deletion.

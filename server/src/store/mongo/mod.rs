@@ -15,6 +15,7 @@ mod errors;
 mod follows;
 mod indexes;
 mod likes;
+mod notifications;
 mod outbox;
 mod releases;
 mod sessions;
@@ -31,8 +32,8 @@ use mongodb::{
 };
 
 use self::docs::{
-    BlockDoc, EventDoc, FollowDoc, LikeDoc, ReleaseDoc, SessionDoc, TweetDoc, TweetEventDoc,
-    UserDoc,
+    BlockDoc, EventDoc, FollowDoc, LikeDoc, NotificationDoc, ReleaseDoc, SessionDoc, TombstoneDoc,
+    TweetDoc, TweetEventDoc, UserDoc,
 };
 use super::{Health, StoreError, StoreResult};
 
@@ -68,6 +69,8 @@ pub struct MongoStore {
     follows: Collection<FollowDoc>,
     blocks: Collection<BlockDoc>,
     likes: Collection<LikeDoc>,
+    deleted_tweets: Collection<TombstoneDoc>,
+    notifications: Collection<NotificationDoc>,
     sessions: Collection<SessionDoc>,
     releases: Collection<ReleaseDoc>,
     timeout: Duration,
@@ -117,6 +120,8 @@ impl MongoStore {
             follows: db.collection("follows"),
             blocks: db.collection("blocks"),
             likes: db.collection("likes"),
+            deleted_tweets: db.collection("deleted_tweets"),
+            notifications: db.collection("notifications"),
             sessions: db.collection("sessions"),
             releases: db.collection("apirelease"),
             db,

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use app::api::NotificationKind;
 use async_trait::async_trait;
 use futures::{FutureExt, TryStreamExt};
 use mongodb::{
@@ -14,12 +15,14 @@ use mongodb::{
 };
 
 use super::{
-    docs::{AuthorDoc, TweetDoc, TweetEventDoc},
+    docs::{AuthorDoc, TombstoneDoc, TweetDoc, TweetEventDoc},
     durable_writes, page_filter, MongoStore,
 };
 use crate::{
-    domain::{Id, Tweet, Username},
-    store::{AuthoredTweet, Page, StoreError, StoreResult, TweetEvent, TweetStore},
+    domain::{Id, Timestamp, Tweet, Username},
+    store::{
+        Ancestor, AuthoredTweet, Conflict, Page, StoreError, StoreResult, TweetEvent, TweetStore,
+    },
 };
 
 #[async_trait]
@@ -82,14 +85,20 @@ impl TweetStore for MongoStore {
                     async move {
                         let deleted = store
                             .tweets
-                            .delete_one(
+                            .find_one_and_delete(
                                 doc! { "_id": event.tweet_id, "author_id": event.author_id },
                             )
                             .session(&mut *session)
                             .await?;
-                        if deleted.deleted_count == 0 {
+                        let Some(deleted) = deleted else {
                             return Ok(false);
-                        }
+                        };
+                        store.leave_conversations(session, &[deleted]).await?;
+                        store
+                            .notifications
+                            .delete_many(doc! { "tweet_id": event.tweet_id })
+                            .session(&mut *session)
+                            .await?;
                         store
                             .likes
                             .delete_many(doc! { "tweet_id": event.tweet_id })
@@ -164,9 +173,70 @@ impl TweetStore for MongoStore {
             .await?;
         self.with_authors(docs).await
     }
+
+    async fn ancestors(&self, id: Id, limit: usize) -> StoreResult<Vec<Ancestor>> {
+        let parent_in = |found: Option<TweetDoc>| found.and_then(|t| t.in_reply_to);
+        let mut next = parent_in(self.find_tweet(id.as_i64()).await?);
+        let mut chain = Vec::new();
+        while let Some(parent) = next.filter(|_| chain.len() < limit) {
+            next = match self.find_tweet(parent).await? {
+                Some(tweet) => {
+                    let up = tweet.in_reply_to;
+                    // An author deleted between the two reads leaves a gap.
+                    chain.push(match self.with_authors(vec![tweet]).await?.pop() {
+                        Some(tweet) => Ancestor::Tweet(tweet),
+                        None => Ancestor::Deleted(Id::from_i64(parent)),
+                    });
+                    up
+                }
+                None => {
+                    chain.push(Ancestor::Deleted(Id::from_i64(parent)));
+                    self.within(
+                        self.deleted_tweets
+                            .find_one(doc! { "_id": parent })
+                            .max_time(self.timeout),
+                    )
+                    .await?
+                    .map(|t| t.in_reply_to)
+                }
+            };
+        }
+        chain.reverse();
+        Ok(chain)
+    }
+
+    async fn replies(&self, id: Id, hidden: &[Id], page: Page) -> StoreResult<Vec<AuthoredTweet>> {
+        let mut filter = doc! { "in_reply_to": id.as_i64() };
+        if !hidden.is_empty() {
+            let hidden: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
+            filter.insert("author_id", doc! { "$nin": hidden });
+        }
+        let docs: Vec<TweetDoc> = self
+            .within(async {
+                self.tweets
+                    .find(page_filter(filter, &page))
+                    .sort(doc! { "_id": 1 })
+                    .limit(i64::from(page.limit.get()))
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        self.with_authors(docs).await
+    }
 }
 
 impl MongoStore {
+    async fn find_tweet(&self, id: i64) -> StoreResult<Option<TweetDoc>> {
+        self.within(
+            self.tweets
+                .find_one(doc! { "_id": id })
+                .max_time(self.timeout),
+        )
+        .await
+    }
+
     async fn insert_in(
         &self,
         session: &mut ClientSession,
@@ -188,10 +258,113 @@ impl MongoStore {
             }
         }
         self.tweets.insert_many(docs).session(&mut *session).await?;
+        // After the inserts, so a reply may answer a tweet of the same batch.
+        let mut replies: HashMap<i64, i64> = HashMap::new();
+        for parent in docs.iter().filter_map(|t| t.in_reply_to) {
+            *replies.entry(parent).or_default() += 1;
+        }
+        let mut answered: HashMap<i64, i64> = HashMap::new();
+        for (parent, count) in replies {
+            let Some(parent_doc) = self
+                .tweets
+                .find_one_and_update(
+                    doc! { "_id": parent },
+                    doc! { "$inc": { "replies": count } },
+                )
+                .session(&mut *session)
+                .await?
+            else {
+                return Err(mongodb::error::Error::custom(StoreError::Conflict(
+                    Conflict::NoParent,
+                )));
+            };
+            answered.insert(parent, parent_doc.author_id);
+        }
+        for tweet in docs {
+            self.notify_conversation(session, tweet, &answered).await?;
+        }
         self.tweet_events
             .insert_many(events)
             .session(&mut *session)
             .await?;
+        Ok(())
+    }
+
+    /// Tells the author of the tweet `tweet` answers of the reply, and the
+    /// users it mentions of the mention (the answered author once).
+    async fn notify_conversation(
+        &self,
+        session: &mut ClientSession,
+        tweet: &TweetDoc,
+        answered: &HashMap<i64, i64>,
+    ) -> mongodb::error::Result<()> {
+        let at = Timestamp::from_millis(tweet.created_at.timestamp_millis());
+        let (author, id) = (tweet.author_id, Some(tweet.id));
+        let answered = tweet
+            .in_reply_to
+            .and_then(|parent| answered.get(&parent).copied());
+        if let Some(answered) = answered {
+            self.notify(session, answered, NotificationKind::Reply, author, id, at)
+                .await?;
+        }
+        if tweet.mentions.is_empty() {
+            return Ok(());
+        }
+        let mentioned: Vec<AuthorDoc> = self
+            .users
+            .clone_with_type::<AuthorDoc>()
+            .find(doc! { "username_key": { "$in": &tweet.mentions } })
+            .projection(doc! { "username": 1 })
+            .session(&mut *session)
+            .await?
+            .stream(&mut *session)
+            .try_collect()
+            .await?;
+        for user in mentioned.iter().filter(|user| Some(user.id) != answered) {
+            self.notify(session, user.id, NotificationKind::Mention, author, id, at)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// What deleting `gone` (already deleted, in `session`) leaves in the
+    /// conversations they were part of: the tweets they answered count
+    /// one reply less, and a tombstone keeps what each answered, so the
+    /// thread below it still reaches the tweets above.
+    pub(super) async fn leave_conversations(
+        &self,
+        session: &mut ClientSession,
+        gone: &[TweetDoc],
+    ) -> mongodb::error::Result<()> {
+        let tombstones: Vec<TombstoneDoc> = gone
+            .iter()
+            .filter_map(|t| {
+                Some(TombstoneDoc {
+                    id: t.id,
+                    in_reply_to: t.in_reply_to?,
+                })
+            })
+            .collect();
+        if tombstones.is_empty() {
+            return Ok(());
+        }
+        self.deleted_tweets
+            .insert_many(&tombstones)
+            .session(&mut *session)
+            .await?;
+        let mut replies: HashMap<i64, i64> = HashMap::new();
+        for parent in gone.iter().filter_map(|t| t.in_reply_to) {
+            *replies.entry(parent).or_default() -= 1;
+        }
+        for (parent, count) in replies {
+            self.tweets
+                .update_one(
+                    doc! { "_id": parent },
+                    doc! { "$inc": { "replies": count } },
+                )
+                .session(&mut *session)
+                .await?;
+        }
         Ok(())
     }
 
@@ -225,11 +398,12 @@ impl MongoStore {
                 // An author's tweets go in the transaction that deletes
                 // them; one missing here is a read between two snapshots.
                 let author = Username::from_stored(names.get(&doc.author_id)?.clone());
-                let likes = doc.likes.max(0) as u64;
+                let (likes, replies) = (doc.likes.max(0) as u64, doc.replies.max(0) as u64);
                 Some(AuthoredTweet {
                     tweet: Tweet::from(doc),
                     author,
                     likes,
+                    replies,
                 })
             })
             .collect())

@@ -14,7 +14,7 @@ use mongodb::{
 };
 
 use super::{
-    docs::{BlockDoc, EventDoc, FollowDoc, LikeDoc, SessionDoc, UserDoc},
+    docs::{BlockDoc, EventDoc, FollowDoc, LikeDoc, SessionDoc, TweetDoc, UserDoc},
     durable_writes, indexes, page_filter, MongoStore,
 };
 use crate::{
@@ -213,10 +213,21 @@ impl MongoStore {
                     .delete_one(doc! { "_id": id })
                     .session(&mut *session)
                     .await?;
+                // Their replies leave tombstones and the counts of what
+                // they answered, read before they go.
+                let in_conversations: Vec<TweetDoc> = self
+                    .tweets
+                    .find(doc! { "author_id": id, "in_reply_to": { "$ne": null } })
+                    .session(&mut *session)
+                    .await?
+                    .stream(&mut *session)
+                    .try_collect()
+                    .await?;
                 self.tweets
                     .delete_many(doc! { "author_id": id })
                     .session(&mut *session)
                     .await?;
+                self.leave_conversations(session, &in_conversations).await?;
                 // The likes of their tweets go with the tweets; their likes
                 // of others' tweets leave those tweets' counts.
                 let liked: Vec<LikeDoc> = self
@@ -249,6 +260,11 @@ impl MongoStore {
                     .await?;
                 self.blocks
                     .delete_many(doc! { "$or": [{ "blocker_id": id }, { "blocked_id": id }] })
+                    .session(&mut *session)
+                    .await?;
+                // Every notification about their tweets is to or from them.
+                self.notifications
+                    .delete_many(doc! { "$or": [{ "user_id": id }, { "actor_id": id }] })
                     .session(&mut *session)
                     .await?;
             }

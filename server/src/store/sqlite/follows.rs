@@ -1,10 +1,14 @@
 //! The follow graph on SQLite: the `follows` table, written by the users'
 //! appends (and rebuilds) through [`project`], read here.
 
+use app::api::NotificationKind;
 use async_trait::async_trait;
 use rusqlite::{params, Connection};
 
-use super::{rows, SqliteStore};
+use super::{
+    notifications::{notify, unnotify},
+    rows, SqliteStore,
+};
 use crate::{
     domain::{user::FollowChange, Id, User},
     store::{AuthoredTweet, Conflict, FollowCounts, FollowStore, Page, StoreResult},
@@ -29,11 +33,16 @@ pub fn project(conn: &Connection, follower: Id, change: FollowChange) -> StoreRe
                 "INSERT INTO follows (follower_id, followee_id, at) VALUES (?1, ?2, ?3)
                  ON CONFLICT DO NOTHING",
             )?
-            .execute(params![follower.as_i64(), user.as_i64(), at.millis()])?
+            .execute(params![follower.as_i64(), user.as_i64(), at.millis()])?;
+            notify(conn, user, NotificationKind::Follow, follower, None, at)?;
+            0
         }
-        FollowChange::Unfollow { user } => conn
-            .prepare_cached("DELETE FROM follows WHERE follower_id = ?1 AND followee_id = ?2")?
-            .execute(params![follower.as_i64(), user.as_i64()])?,
+        FollowChange::Unfollow { user } => {
+            conn.prepare_cached("DELETE FROM follows WHERE follower_id = ?1 AND followee_id = ?2")?
+                .execute(params![follower.as_i64(), user.as_i64()])?;
+            unnotify(conn, user, NotificationKind::Follow, follower, None)?;
+            0
+        }
         FollowChange::Block { user, at } => {
             conn.prepare_cached(
                 "INSERT INTO blocks (blocker_id, blocked_id, at) VALUES (?1, ?2, ?3)

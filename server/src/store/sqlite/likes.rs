@@ -1,19 +1,29 @@
 //! Likes on SQLite: the `likes` table, whose triggers keep each tweet's
 //! count in the statement that changes it.
 
+use app::api::NotificationKind;
 use async_trait::async_trait;
-use rusqlite::{params, params_from_iter};
+use rusqlite::{params, params_from_iter, Connection};
 
-use super::{rows, SqliteStore};
+use super::{
+    notifications::{notify, unnotify},
+    rows, SqliteStore,
+};
 use crate::{
     domain::{Id, Timestamp},
     store::{AuthoredTweet, LikeStore, Page, StoreResult},
 };
 
+fn author_of(conn: &Connection, tweet: Id) -> StoreResult<Id> {
+    Ok(conn
+        .prepare_cached("SELECT author_id FROM tweets WHERE id = ?1")?
+        .query_row([tweet.as_i64()], |row| row.get(0).map(Id::from_i64))?)
+}
+
 #[async_trait]
 impl LikeStore for SqliteStore {
     async fn like(&self, user: Id, tweet: Id) -> StoreResult<bool> {
-        let at = Timestamp::now().millis();
+        let at = Timestamp::now();
         self.writer
             .write(move |conn| {
                 // A missing tweet or user fails on the foreign key.
@@ -22,7 +32,11 @@ impl LikeStore for SqliteStore {
                         "INSERT INTO likes (user_id, tweet_id, at) VALUES (?1, ?2, ?3)
                          ON CONFLICT DO NOTHING",
                     )?
-                    .execute(params![user.as_i64(), tweet.as_i64(), at])?;
+                    .execute(params![user.as_i64(), tweet.as_i64(), at.millis()])?;
+                if added > 0 {
+                    let author = author_of(conn, tweet)?;
+                    notify(conn, author, NotificationKind::Like, user, Some(tweet), at)?;
+                }
                 Ok(added > 0)
             })
             .await
@@ -34,6 +48,10 @@ impl LikeStore for SqliteStore {
                 let removed = conn
                     .prepare_cached("DELETE FROM likes WHERE user_id = ?1 AND tweet_id = ?2")?
                     .execute([user.as_i64(), tweet.as_i64()])?;
+                if removed > 0 {
+                    let author = author_of(conn, tweet)?;
+                    unnotify(conn, author, NotificationKind::Like, user, Some(tweet))?;
+                }
                 Ok(removed > 0)
             })
             .await

@@ -6,6 +6,7 @@
 mod errors;
 mod follows;
 mod likes;
+mod notifications;
 mod outbox;
 mod readers;
 mod releases;

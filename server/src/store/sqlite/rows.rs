@@ -73,9 +73,11 @@ pub fn upsert_user(conn: &Connection, table: &'static str, user: &User) -> Store
     Ok(())
 }
 
-/// A tweet and its author's username, as `SELECT t.id, t.author_id,
-/// t.body, t.created_at, u.username` reads them.
-pub const AUTHORED_TWEET: &str = "t.id, t.author_id, t.body, t.created_at, u.username, t.likes";
+/// A tweet (`t`) and its author's username (`u`), as every reader selects
+/// them.
+pub const AUTHORED_TWEET: &str =
+    "t.id, t.author_id, t.body, t.created_at, u.username, t.likes, t.in_reply_to, t.replies, \
+     t.mentions";
 
 pub fn authored_tweet(row: &Row<'_>) -> rusqlite::Result<AuthoredTweet> {
     Ok(AuthoredTweet {
@@ -84,10 +86,23 @@ pub fn authored_tweet(row: &Row<'_>) -> rusqlite::Result<AuthoredTweet> {
             author_id: Id::from_i64(row.get(1)?),
             body: TweetBody::from_stored(row.get::<_, String>(2)?),
             created_at: Timestamp::from_millis(row.get(3)?),
+            in_reply_to: row.get::<_, Option<i64>>(6)?.map(Id::from_i64),
+            mentions: row
+                .get_ref(8)?
+                .as_str_or_null()?
+                .map(|names| names.split(' ').map(Username::from_stored).collect())
+                .unwrap_or_default(),
         },
         author: Username::from_stored(row.get::<_, String>(4)?),
         likes: row.get::<_, i64>(5)?.max(0) as u64,
+        replies: row.get::<_, i64>(7)?.max(0) as u64,
     })
+}
+
+/// `mentions` as the `tweets.mentions` column holds them.
+pub fn mention_keys(mentions: &[Username]) -> Option<String> {
+    let keys: Vec<String> = mentions.iter().map(Username::key).collect();
+    (!keys.is_empty()).then(|| keys.join(" "))
 }
 
 pub const EVENT_COLUMNS: &str = "event_id, stream_id, version, kind, schema_version, payload";

@@ -13,6 +13,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0005_follows.sql"),
     include_str!("../../../migrations/sqlite/0006_likes.sql"),
     include_str!("../../../migrations/sqlite/0007_tags.sql"),
+    include_str!("../../../migrations/sqlite/0008_replies.sql"),
+    include_str!("../../../migrations/sqlite/0009_mentions.sql"),
+    include_str!("../../../migrations/sqlite/0010_notifications.sql"),
 ];
 
 /// How long a connection waits for a lock before the store reports itself

@@ -4,12 +4,15 @@
 use async_trait::async_trait;
 use rusqlite::{params, params_from_iter, types::Value, Connection, OptionalExtension};
 
+use super::notifications::notify;
 use super::{rows, SqliteStore};
 use crate::{
     domain::{Id, Tweet},
-    store::{AuthoredTweet, Page, StoreResult, TweetChange, TweetEvent, TweetStore},
+    store::{
+        Ancestor, AuthoredTweet, Conflict, Page, StoreResult, TweetChange, TweetEvent, TweetStore,
+    },
 };
-use app::api::text::hashtags;
+use app::api::{text::hashtags, NotificationKind};
 
 #[async_trait]
 impl TweetStore for SqliteStore {
@@ -132,23 +135,118 @@ impl TweetStore for SqliteStore {
             })
             .await
     }
+
+    /// One reader hop for the whole chain: each step is a primary-key
+    /// look-up in `tweets`, or in `deleted_tweets` for a tombstone.
+    async fn ancestors(&self, id: Id, limit: usize) -> StoreResult<Vec<Ancestor>> {
+        self.readers
+            .read(move |conn| {
+                let parent_of = |table: &str, id: i64| -> StoreResult<Option<Option<i64>>> {
+                    Ok(conn
+                        .prepare_cached(&format!("SELECT in_reply_to FROM {table} WHERE id = ?1"))?
+                        .query_row([id], |row| row.get(0))
+                        .optional()?)
+                };
+                let mut chain = Vec::new();
+                let mut next = parent_of("tweets", id.as_i64())?.flatten();
+                while let Some(parent) = next.filter(|_| chain.len() < limit) {
+                    let sql = format!(
+                        "SELECT {} FROM tweets t JOIN users u ON u.id = t.author_id WHERE t.id = ?1",
+                        rows::AUTHORED_TWEET
+                    );
+                    let found = conn
+                        .prepare_cached(&sql)?
+                        .query_row([parent], rows::authored_tweet)
+                        .optional()?;
+                    next = match found {
+                        Some(tweet) => {
+                            let up = tweet.tweet.in_reply_to.map(Id::as_i64);
+                            chain.push(Ancestor::Tweet(tweet));
+                            up
+                        }
+                        None => {
+                            chain.push(Ancestor::Deleted(Id::from_i64(parent)));
+                            parent_of("deleted_tweets", parent)?.flatten()
+                        }
+                    };
+                }
+                chain.reverse();
+                Ok(chain)
+            })
+            .await
+    }
+
+    async fn replies(&self, id: Id, hidden: &[Id], page: Page) -> StoreResult<Vec<AuthoredTweet>> {
+        let (max, since, limit) = rows::page_bounds(&page);
+        let mut args: Vec<Value> = vec![id.as_i64().into(), max.into(), since.into(), limit.into()];
+        let mut sql = format!(
+            "SELECT {} FROM tweets t CROSS JOIN users u ON u.id = t.author_id
+             WHERE t.in_reply_to = ?1 AND t.id < ?2 AND t.id > ?3",
+            rows::AUTHORED_TWEET
+        );
+        if !hidden.is_empty() {
+            args.push(json_ids(hidden).into());
+            sql += " AND t.author_id NOT IN (SELECT value FROM json_each(?5))";
+        }
+        sql += " ORDER BY t.id ASC LIMIT ?4";
+        self.readers
+            .read(move |conn| {
+                Ok(conn
+                    .prepare_cached(&sql)?
+                    .query_map(params_from_iter(args), rows::authored_tweet)?
+                    .collect::<Result<_, _>>()?)
+            })
+            .await
+    }
 }
 
 fn insert_rows(conn: &Connection, tweets: &[Tweet]) -> StoreResult<()> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO tweets (id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO tweets (id, author_id, body, created_at, in_reply_to, mentions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for tweet in tweets {
+        let answered = match tweet.in_reply_to {
+            Some(parent) => Some(
+                conn.prepare_cached("SELECT author_id FROM tweets WHERE id = ?1")?
+                    .query_row([parent.as_i64()], |row| row.get(0).map(Id::from_i64))
+                    .optional()?
+                    .ok_or(Conflict::NoParent)?,
+            ),
+            None => None,
+        };
         stmt.execute(params![
             tweet.id.as_i64(),
             tweet.author_id.as_i64(),
             tweet.body.as_str(),
-            tweet.created_at.millis()
+            tweet.created_at.millis(),
+            tweet.in_reply_to.map(Id::as_i64),
+            rows::mention_keys(&tweet.mentions),
         ])?;
         record(conn, &TweetEvent::posted(tweet))?;
+        notify_conversation(conn, tweet, answered)?;
         for tag in hashtags(tweet.body.as_str()) {
             conn.prepare_cached("INSERT INTO tweet_tags (tag, tweet_id) VALUES (?1, ?2)")?
                 .execute(params![tag, tweet.id.as_i64()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Tells the author of the tweet `tweet` answers (`answered`) of the reply,
+/// and the users it mentions of the mention (the answered author once).
+fn notify_conversation(conn: &Connection, tweet: &Tweet, answered: Option<Id>) -> StoreResult<()> {
+    let (author, at, id) = (tweet.author_id, tweet.created_at, Some(tweet.id));
+    if let Some(answered) = answered {
+        notify(conn, answered, NotificationKind::Reply, author, id, at)?;
+    }
+    for name in &tweet.mentions {
+        let mentioned: Option<Id> = conn
+            .prepare_cached("SELECT id FROM users WHERE username_key = ?1")?
+            .query_row([name.key()], |row| row.get(0).map(Id::from_i64))
+            .optional()?;
+        if let Some(user) = mentioned.filter(|user| Some(*user) != answered) {
+            notify(conn, user, NotificationKind::Mention, author, id, at)?;
         }
     }
     Ok(())
