@@ -19,7 +19,10 @@ use components::header::Header;
 use pages::{
     account::LoginPage,
     home::{EveryonePage, HomePage},
-    lazy::{LogoutRoute, ProfileRoute, SignUpRoute, TagRoute, ThreadRoute, UserRoute},
+    lazy::{
+        LogoutRoute, NotificationsRoute, ProfileRoute, SignUpRoute, TagRoute, ThreadRoute,
+        UserRoute,
+    },
     not_found::NotFound,
 };
 
@@ -88,6 +91,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/u/:username") view={Lazy::<UserRoute>::new()} />
                         <Route path=path!("/tags/:tag") view={Lazy::<TagRoute>::new()} />
                         <Route path=path!("/t/:id") view={Lazy::<ThreadRoute>::new()} />
+                        <Route
+                            path=path!("/notifications")
+                            view={Lazy::<NotificationsRoute>::new()}
+                        />
                     </Routes>
                 </main>
             </div>

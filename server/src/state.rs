@@ -9,7 +9,7 @@ use leptos::prelude::LeptosOptions;
 use crate::{
     config::Config,
     passwords::PasswordHasher,
-    services::{limits::Limits, Accounts, NewestTweets, Sessions, Social, Tweets},
+    services::{limits::Limits, Accounts, NewestTweets, Notifications, Sessions, Social, Tweets},
     store::Store,
 };
 
@@ -28,6 +28,7 @@ pub struct Shared {
     pub sessions: Sessions,
     pub tweets: Tweets,
     pub social: Social,
+    pub notifications: Notifications,
     /// For what no service owns: readiness, the release records.
     pub store: Store,
 }
@@ -51,6 +52,7 @@ impl AppState {
             ),
             tweets: Tweets::new(store.clone(), newest, limits.clone()),
             social: Social::new(store.clone()),
+            notifications: Notifications::new(store.clone()),
             sessions,
             store,
         }))
@@ -83,5 +85,6 @@ parts!(
     sessions: Sessions,
     tweets: Tweets,
     social: Social,
+    notifications: Notifications,
     store: Store,
 );

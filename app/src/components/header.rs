@@ -2,12 +2,14 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::{account::LogoutButton, icons::LogoIcon};
-use crate::flux::use_session;
+use crate::flux::{page_data, use_session};
 
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
     let logged_in = move || session.logged_in();
+    // As the page was rendered: the count changes with the next page.
+    let unread = page_data::current().unread.unwrap_or(0);
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -30,6 +32,13 @@ pub fn Header() -> impl IntoView {
                         }
                     }
                 >
+                    <a href="/notifications" rel="external" class="notifications-link">
+                        "Notifications"
+                        <span class="badge" hidden=unread == 0>
+                            {unread}
+                            <span class="visually-hidden">" unread"</span>
+                        </span>
+                    </a>
                     <A href="/profile">"Profile"</A>
                     <LogoutButton />
                 </Show>

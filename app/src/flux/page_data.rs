@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::types::{FormKind, TimelineKey};
-use crate::api::{ErrorBody, Relationship, Thread, TweetDto, UserDto, Values};
+use crate::api::{ErrorBody, NotificationDto, Relationship, Thread, TweetDto, UserDto, Values};
 
 /// Name of the `<meta>` element that carries the page data.
 pub const META_NAME: &str = "chirp-page-data";
@@ -31,6 +31,14 @@ pub struct PageData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
     pub thread: Option<Thread>,
+    /// The logged-in user's notifications on `/notifications` (the browser
+    /// reads them there only, as it does the thread).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
+    pub notifications: Vec<NotificationDto>,
+    /// How many notifications the logged-in user has not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<u64>,
     /// The user a `/u/:username` page is about, if they exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<ProfileCard>,

@@ -2,13 +2,13 @@
 //! handlers and the pages alike. The only place a `User` becomes JSON, so
 //! the password hash cannot slip out.
 
-use app::api::{Thread, ThreadItem, TweetDto, UserDto};
+use app::api::{NotificationDto, Thread, ThreadItem, TweetDto, UserDto};
 use axum::http::HeaderValue;
 
 use crate::{
     domain::{Id, User},
     services::{Above, Conversation},
-    store::AuthoredTweet,
+    store::{AuthoredTweet, Notification},
 };
 
 /// `email` only when `is_self`: addresses are private to their owner.
@@ -34,6 +34,17 @@ pub fn tweet(authored: &AuthoredTweet) -> TweetDto {
         in_reply_to: authored.tweet.in_reply_to.map(|id| id.to_string()),
         replies: authored.replies,
         mentions: authored.tweet.mentions.iter().map(|m| m.key()).collect(),
+    }
+}
+
+pub fn notification(n: &Notification) -> NotificationDto {
+    NotificationDto {
+        id: n.id.to_string(),
+        kind: n.kind,
+        actor: n.actor.to_string(),
+        tweet: n.tweet.as_ref().map(tweet),
+        timestamp: n.at.to_rfc3339(),
+        read: n.read,
     }
 }
 

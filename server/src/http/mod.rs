@@ -9,6 +9,7 @@ mod follows;
 mod health;
 mod info;
 pub(crate) mod middleware;
+mod notifications;
 mod openapi;
 pub(crate) mod pagination;
 mod tweets;
@@ -37,6 +38,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(follows::router())
         .merge(tweets::router())
+        .merge(notifications::router())
         .merge(auth::router())
 }
 

@@ -194,6 +194,23 @@ pub(super) async fn reply(
     }
 }
 
+/// `/notifications`: marks them read up to the newest the page showed.
+pub(super) async fn mark_read(State(state): State<AppState>, request: Request) -> Response {
+    let (post, values) = read_post!(state, request, View::Notifications, FormKind::Tweet);
+    let Some(me) = post.me.clone() else {
+        return see_other("/login", None);
+    };
+    // The newest shown, so one that arrived meanwhile stays unread.
+    let up_to = values.non_empty("up_to").and_then(|id| id.parse().ok());
+    match state.notifications.mark_read(&me, up_to).await {
+        Ok(()) => see_other("/notifications", None),
+        Err(error) => {
+            post.refused(&state, View::Notifications, FormKind::Tweet, error, &[])
+                .await
+        }
+    }
+}
+
 pub(super) async fn log_in(State(state): State<AppState>, request: Request) -> Response {
     let (post, values) = read_post!(state, request, View::LogIn, FormKind::LogIn);
     let input = LoginRequest::from(&values);

@@ -29,7 +29,7 @@ use crate::{
     error::{Error, Result},
     http::{dto, extract::MaybeUser, pagination::PageQuery},
     services::SignedIn,
-    store::{AuthoredTweet, Page},
+    store::{AuthoredTweet, Limit, Page},
     AppState,
 };
 
@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/u/{username}", get(user))
         .route("/tags/{tag}", get(tag))
         .route("/t/{id}", get(thread).post(forms::reply))
+        .route("/notifications", get(notifications).post(forms::mark_read))
         .route("/u/{username}/{change}", post(forms::relationship))
         .route("/t/{id}/{action}", post(forms::tweet_action))
         .fallback(file_or_not_found)
@@ -72,6 +73,8 @@ enum View {
     Tag(String),
     /// `/t/:id`: a tweet in its conversation.
     Thread(String),
+    /// The logged-in user's notifications.
+    Notifications,
     NotFound,
 }
 
@@ -109,6 +112,10 @@ async fn user(
 
 async fn tag(State(state): State<AppState>, Path(tag): Path<String>, request: Request) -> Response {
     show(&state, request, View::Tag(tag)).await
+}
+
+async fn notifications(State(state): State<AppState>, request: Request) -> Response {
+    show(&state, request, View::Notifications).await
 }
 
 async fn thread(
@@ -185,6 +192,9 @@ async fn load(
         ..PageData::default()
     };
     let mut status = StatusCode::OK;
+    if let Some(me) = me {
+        data.unread = Some(state.notifications.unread(me).await?);
+    }
     let timeline = match view {
         View::Home if me.is_some() => Some(TimelineKey::Home),
         View::Everyone => Some(TimelineKey::Everyone),
@@ -212,6 +222,14 @@ async fn load(
                         error: Some(error.into_body()),
                     });
                 }
+            }
+            None
+        }
+        View::Notifications => {
+            if let Some(me) = me {
+                let page = Page::first(Limit::new(NOTIFICATIONS_SHOWN).expect("a page size"));
+                let found = state.notifications.list(me, page).await?;
+                data.notifications = found.iter().map(dto::notification).collect();
             }
             None
         }
@@ -257,6 +275,9 @@ async fn load(
     }
     Ok((data, status))
 }
+
+/// How many notifications the page shows: the newest.
+const NOTIFICATIONS_SHOWN: i64 = 50;
 
 /// Tweet `id` in its conversation as `me` sees it.
 async fn conversation(
@@ -442,7 +463,7 @@ mod tests {
     }
 
     /// The routes `router()` gives a page.
-    const PAGES: [&str; 9] = [
+    const PAGES: [&str; 10] = [
         "/",
         "/everyone",
         "/login",
@@ -452,6 +473,7 @@ mod tests {
         "/u/{username}",
         "/tags/{tag}",
         "/t/{id}",
+        "/notifications",
     ];
 
     #[test]

@@ -53,6 +53,10 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("DELETE", "/api/v2/tweets/{id}/like", LoggedIn),
     ("GET", "/api/v1/users/{id}/likes", Anyone),
     ("GET", "/api/v2/tags/{tag}", Anyone),
+    // Notifications are always the caller's own.
+    ("GET", "/api/v2/notifications", LoggedIn),
+    ("GET", "/api/v2/notifications/unread", LoggedIn),
+    ("POST", "/api/v2/notifications/read", LoggedIn),
     ("POST", "/api/v1/auth/login", Anyone),
     // Logging out without a session is a harmless no-op (204).
     ("POST", "/api/v1/auth/logout", Anyone),

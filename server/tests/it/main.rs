@@ -15,6 +15,7 @@ mod api_endpoints;
 mod api_follows;
 mod api_likes;
 mod api_matrix;
+mod api_notifications;
 mod api_replies;
 mod api_security;
 mod api_sessions;

@@ -68,6 +68,8 @@ fn path() -> impl Strategy<Value = String> {
         text().prop_map(|id| format!("/t/{}/delete", urlencoding(&id))),
         text().prop_map(|id| format!("/t/{}/like", urlencoding(&id))),
         Just("/tags/rust".to_string()),
+        Just("/notifications".to_string()),
+        text().prop_map(|id| format!("/t/{}", urlencoding(&id))),
         text().prop_map(|tag| format!("/tags/{}", urlencoding(&tag))),
         text().prop_map(|name| format!("/u/{}", urlencoding(&name))),
         proptest::collection::vec(text(), 1..4).prop_map(|parts| format!(

@@ -15,6 +15,7 @@ crate::on_both_stores!(
     a_hashtag_is_a_link_to_its_timeline_and_an_address_a_safe_link,
     a_reply_from_the_thread_page_lands_in_its_thread,
     a_mention_of_someone_who_is_there_links_to_them,
+    notifications_are_counted_in_the_header_listed_and_marked_read,
 );
 
 async fn tweet(server: &TestApp, cookie: &str, body: &str) {
@@ -360,5 +361,45 @@ async fn a_reply_from_the_thread_page_lands_in_its_thread(backend: Backend) {
     let (status, html) = get_page(&server, &format!("/t/{root}"), None).await;
     assert_eq!(status, 404);
     assert!(html.contains("doesn't exist, or was deleted"), "{html}");
+    server.stop().await;
+}
+
+async fn notifications_are_counted_in_the_header_listed_and_marked_read(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    let bob = sign_up(&server, "bob").await;
+    assert_eq!(change(&server, &bob, "/u/ann/follow").await.status(), 303);
+    tweet(&server, &bob, "Morning @ann").await;
+    let (_, html) = get_page(&server, "/", Some(&ann)).await;
+    assert_eq!(page_data(&html).unread, Some(2));
+    assert!(html.contains(r#"href="/notifications""#), "{html}");
+
+    let (status, html) = get_page(&server, "/notifications", Some(&ann)).await;
+    assert_eq!(status, 200);
+    let data = page_data(&html);
+    let kinds: Vec<_> = data.notifications.iter().map(|n| n.kind).collect();
+    use app::api::NotificationKind::{Follow, Mention};
+    assert_eq!(kinds, [Mention, Follow]);
+    assert!(html.contains("mentioned you") && html.contains("followed you"));
+    assert!(html.contains("Morning @ann"));
+    let newest = data.notifications[0].id.clone();
+    let response = post_form(
+        &server,
+        "/notifications",
+        &[("up_to", newest.as_str())],
+        Some(&ann),
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/notifications");
+    let (_, html) = get_page(&server, "/notifications", Some(&ann)).await;
+    let data = page_data(&html);
+    assert_eq!(data.unread, Some(0));
+    assert!(data.notifications.iter().all(|n| n.read));
+    // A visitor is asked to log in; Bob's own doing told him nothing.
+    let (_, html) = get_page(&server, "/notifications", None).await;
+    assert!(html.contains("to see your notifications"), "{html}");
+    let (_, html) = get_page(&server, "/notifications", Some(&bob)).await;
+    assert!(page_data(&html).notifications.is_empty());
     server.stop().await;
 }
