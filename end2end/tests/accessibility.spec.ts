@@ -7,7 +7,8 @@ import { test, expect, expectRefusedPage, logInByApi, newAccount, open, signUpBy
 // the author of the tweets below), the page's <h1> and its HTTP status
 // (which prove that the page audited is the one meant). `:me` stands for
 // the author's username, `:other` another user's (whose page has Follow
-// and Block for the author).
+// and Block for the author), `:thread` the other's reply to the author's
+// first tweet (which mentions the author, who is notified).
 type Audited = { path: string; loggedIn: boolean; heading: string; status?: number };
 
 const pages: Audited[] = [
@@ -24,6 +25,10 @@ const pages: Audited[] = [
   { path: '/u/:other', loggedIn: true, heading: 'other Person' },
   { path: '/u/nobody', loggedIn: false, heading: '@nobody', status: 404 },
   { path: '/tags/morning', loggedIn: false, heading: '#morning' },
+  { path: '/t/:thread', loggedIn: false, heading: 'Thread' },
+  { path: '/t/:thread', loggedIn: true, heading: 'Thread' },
+  { path: '/t/1', loggedIn: false, heading: 'Tweet', status: 404 },
+  { path: '/notifications', loggedIn: true, heading: 'Notifications' },
   { path: '/no-such-page', loggedIn: false, heading: 'Page not found', status: 404 },
 ];
 
@@ -42,15 +47,26 @@ const BLOCKING = ['serious', 'critical'];
 // would push other files' tweets off the top while they look for them.
 const me = newAccount('axe');
 const other = newAccount('other');
+let thread = '';
 test.beforeAll(async ({ playwright }, testInfo) => {
-  const request = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL });
-  await signUpByApi(request, other);
+  const baseURL = testInfo.project.use.baseURL;
+  const request = await playwright.request.newContext({ baseURL });
+  const others = await playwright.request.newContext({ baseURL });
+  await signUpByApi(others, other);
   await signUpByApi(request, me);
+  const ids: string[] = [];
   for (const body of TWEETS) {
     const posted = await request.post('/api/v2/tweets', { data: { body } });
     expect(posted.status(), await posted.text()).toBe(201);
+    ids.push((await posted.json()).id);
   }
+  const reply = await others.post('/api/v2/tweets', {
+    data: { body: `Morning to you, @${me.username}!`, in_reply_to: ids[0] },
+  });
+  expect(reply.status(), await reply.text()).toBe(201);
+  thread = (await reply.json()).id;
   await request.dispose();
+  await others.dispose();
 });
 
 for (const colorScheme of ['light', 'dark'] as const) {
@@ -61,7 +77,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
       test(`${path} ${loggedIn ? 'logged in' : 'logged out'}: no serious or critical axe violation`, async ({ page, problems }) => {
         // The page's browser context shares its cookies with page.request.
         if (loggedIn) await logInByApi(page.request, me);
-        const url = path.replace(':me', me.username).replace(':other', other.username);
+        const url = path
+          .replace(':me', me.username)
+          .replace(':other', other.username)
+          .replace(':thread', thread);
         const response = await open(page, url, true);
         expect(response?.status()).toBe(status);
         // Chromium reports a 404 document on the console; that one is meant.

@@ -1,4 +1,4 @@
-import { type APIRequestContext, type Page } from '@playwright/test';
+import { type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { test as watched, expect, hydrated } from './fixtures';
 
 /**
@@ -118,3 +118,29 @@ function take(problems: string[], matches: (p: string) => boolean, times: number
 
 /** The relative time chrono-humanize prints for a moment ago. */
 export const JUST_NOW = /^(now|\d+ seconds ago)$/;
+
+/** A browser of its own for `account`, signed up and logged in. */
+export async function person(browser: Browser, account: Account, js: boolean, problems: string[]) {
+  const context = await browser.newContext({ javaScriptEnabled: js });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
+  await signUpByApi(context.request, account);
+  return { context, page };
+}
+
+export const tweetsOf = (page: Page) => page.locator('.tweets > li');
+
+/**
+ * Clicks, and with JavaScript waits for the API's answer to the change the
+ * click made at once (a reload or a navigation right after would cut the
+ * request off); without, the click's form post and redirect are the wait.
+ */
+export async function saved(page: Page, js: boolean, method: string, path: string, click: () => Promise<void>) {
+  if (!js) return click();
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === method && new URL(r.url()).pathname.includes(path),
+  );
+  await click();
+  await answered;
+}

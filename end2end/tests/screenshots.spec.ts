@@ -5,7 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// Pictures of the timeline for the README: light and dark, desktop and
+// Pictures of the timeline, a profile, a thread and the notifications for
+// the README: light and dark, desktop and
 // phone. They are written to end2end/screenshots/ and committed.
 //
 // The home timeline shows everyone's tweets, and other tests tweet at the
@@ -88,6 +89,41 @@ test('the timeline, light and dark, desktop and phone', async ({ page, request, 
       await page.setViewportSize(size);
       await expect(page.locator('.tweets > li')).toHaveCount(3);
       await page.screenshot({ path: `screenshots/timeline-${scheme}-${device}.png` });
+    }
+  }
+
+  // Grace answers Ada's tweet, mentioning her, and Ada answers back: a
+  // thread, and notifications for Ada.
+  const adas = (await (await page.request.get(`/api/v2/tweets?tweetedby=ada_lovelace`)).json())
+    .tweets_list[0].id;
+  const answer = await request.post('/api/v2/tweets', {
+    data: { body: 'Hydration without a flash is the best kind, @ada_lovelace. #rust', in_reply_to: adas },
+  });
+  expect(answer.status()).toBe(201);
+  const back = await page.request.post('/api/v2/tweets', {
+    data: { body: 'Thank you! The page data ships with the HTML.', in_reply_to: (await answer.json()).id },
+  });
+  expect(back.status()).toBe(201);
+  const graces = await request.put(`/api/v1/users/${grace_id}/following/${ada_id}`);
+  expect(graces.status()).toBe(204);
+  await page.goto(`/t/${(await answer.json()).id}`);
+  await hydrated(page);
+  await expect(page.getByRole('list', { name: 'Conversation' }).locator('li')).toHaveCount(2);
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const [device, size] of Object.entries(sizes)) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize(size);
+      await page.screenshot({ path: `screenshots/thread-${scheme}-${device}.png` });
+    }
+  }
+  await page.goto('/notifications');
+  await hydrated(page);
+  await expect(page.getByRole('list', { name: 'Notifications' }).locator('li')).toHaveCount(2);
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const [device, size] of Object.entries(sizes)) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize(size);
+      await page.screenshot({ path: `screenshots/notifications-${scheme}-${device}.png` });
     }
   }
 

@@ -1,36 +1,9 @@
-import { type Browser, type Page } from '@playwright/test';
-import { test, expect, newAccount, open, signUpByApi, uniqueName, type Account } from './helpers';
+import { test, expect, newAccount, open, person, saved, tweetsOf, uniqueName } from './helpers';
 
 // Two people in two browsers: Ann follows Bob and sees his tweets at home,
 // likes one and Bob sees the count, deletes a tweet of her own, then blocks
 // Bob and his tweets vanish for her. Once with JavaScript (every change in place, at once) and once
 // without (a form post and a redirect back to the same page).
-
-/** A browser of its own for `account`, signed up and logged in. */
-async function person(browser: Browser, account: Account, js: boolean, problems: string[]) {
-  const context = await browser.newContext({ javaScriptEnabled: js });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
-  await signUpByApi(context.request, account);
-  return { context, page };
-}
-
-const tweetsOf = (page: Page) => page.locator('.tweets > li');
-
-/**
- * Clicks, and with JavaScript waits for the API's answer to the change the
- * click made at once (a reload or a navigation right after would cut the
- * request off); without, the click's form post and redirect are the wait.
- */
-async function saved(page: Page, js: boolean, method: string, path: string, click: () => Promise<void>) {
-  if (!js) return click();
-  const answered = page.waitForResponse(
-    (r) => r.request().method() === method && new URL(r.url()).pathname.includes(path),
-  );
-  await click();
-  await answered;
-}
 
 for (const js of [true, false]) {
   test(`follow, home timeline, delete your tweet and block, ${js ? 'with' : 'without'} JavaScript`, async ({ browser, problems }) => {
