@@ -20,8 +20,8 @@ use pages::{
     account::LoginPage,
     home::{EveryonePage, HomePage},
     lazy::{
-        LogoutRoute, NotificationsRoute, ProfileRoute, SignUpRoute, TagRoute, ThreadRoute,
-        UserRoute,
+        LogoutRoute, NotificationsRoute, ProfileRoute, SearchRoute, SignUpRoute, TagRoute,
+        ThreadRoute, UserRoute,
     },
     not_found::NotFound,
 };
@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/u/:username") view={Lazy::<UserRoute>::new()} />
                         <Route path=path!("/tags/:tag") view={Lazy::<TagRoute>::new()} />
                         <Route path=path!("/t/:id") view={Lazy::<ThreadRoute>::new()} />
+                        <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} />
                         <Route
                             path=path!("/notifications")
                             view={Lazy::<NotificationsRoute>::new()}

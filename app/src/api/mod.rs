@@ -62,6 +62,7 @@ pub mod paths {
     pub const LOGOUT: &str = "/api/v1/auth/logout";
     pub const ME: &str = "/api/v1/auth/me";
     pub const HOME_TIMELINE: &str = "/api/v2/timelines/home";
+    pub const SEARCH_TWEETS: &str = "/api/v2/search/tweets";
 
     pub fn user(id: &str) -> String {
         format!("{USERS}/{id}")

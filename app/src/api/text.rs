@@ -50,6 +50,29 @@ pub fn mentions(body: &str) -> Vec<String> {
     names
 }
 
+/// How many words of a search count: the rest are ignored.
+pub const SEARCH_WORDS_MAX: usize = 8;
+
+/// Longest word search knows, in characters: a longer one is no word (it
+/// would only swell the index).
+pub const WORD_MAX_CHARS: usize = 64;
+
+/// The words of `text` as search finds them: runs of letters and digits
+/// (any script; `_`, `#` and `@` part them, so `#Rust` is `rust`),
+/// lowercase, each once, in order. SQLite's FTS5 `unicode61` tokenizer reads
+/// text the same way; MongoDB stores each tweet's words so.
+pub fn words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let words_of = text.split(|c: char| !c.is_alphanumeric());
+    for word in words_of.filter(|w| !w.is_empty() && w.chars().count() <= WORD_MAX_CHARS) {
+        let word = word.to_lowercase();
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words
+}
+
 /// A tag as typed in an address (`/tags/Rust`), in the form
 /// [`hashtags`] gives: lowercase; `None` if it could not be a hashtag.
 pub fn tag_key(tag: &str) -> Option<String> {
@@ -256,6 +279,19 @@ mod tests {
         assert!(mentions(&format!("@{}", "a".repeat(31))).is_empty());
         let many: String = (0..12).map(|n| format!("@user{n} ")).collect();
         assert_eq!(mentions(&many).len(), super::MENTIONS_MAX);
+    }
+
+    #[test]
+    fn search_words_are_letters_and_digits_in_lowercase_each_once() {
+        assert_eq!(
+            super::words("Tea, #Tea and rust_lang @Bob café 2026!"),
+            ["tea", "and", "rust", "lang", "bob", "café", "2026"]
+        );
+        assert!(super::words(" ,.#@ ").is_empty());
+        assert!(
+            super::words(&"a".repeat(65)).is_empty(),
+            "too long to be a word"
+        );
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub fn Header() -> impl IntoView {
             </a>
             <nav class="nav" aria-label="Main">
                 <A href="/">"Home"</A>
+                <a href="/search" rel="external">
+                    "Search"
+                </a>
                 <Show
                     when=logged_in
                     fallback=|| {

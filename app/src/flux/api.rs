@@ -44,6 +44,10 @@ async fn request(command: Command) -> Action {
                     paths::TWEETS.to_string()
                 }
                 TimelineKey::Tag(tag) => paths::tag(tag),
+                TimelineKey::Search(q) => {
+                    query.push(("q", q.clone()));
+                    paths::SEARCH_TWEETS.to_string()
+                }
                 TimelineKey::Replies(_) => unreachable!("a thread comes with its page"),
             };
             let older = max_id.is_some();

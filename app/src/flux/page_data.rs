@@ -36,6 +36,10 @@ pub struct PageData {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
     pub notifications: Vec<NotificationDto>,
+    /// The people a `/search` page found (the browser reads them there).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
+    pub people: Vec<UserDto>,
     /// How many notifications the logged-in user has not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread: Option<u64>,

@@ -32,6 +32,8 @@ pub enum TimelineKey {
     Tag(String),
     /// The replies to a tweet, oldest first (`/t/:id`).
     Replies(String),
+    /// The tweets a search finds (`/search?q=`).
+    Search(String),
 }
 
 impl TimelineKey {
@@ -42,6 +44,8 @@ impl TimelineKey {
             Self::Author(name) => name.eq_ignore_ascii_case(&tweet.tweetedby),
             Self::Tag(tag) => crate::api::text::hashtags(&tweet.body).contains(tag),
             Self::Replies(id) => tweet.in_reply_to.as_ref() == Some(id),
+            // A search's results are what the server found.
+            Self::Search(_) => false,
         }
     }
 }

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
 use super::account::{LogoutPage, ProfilePage, SignUpPage};
-use super::{notifications::NotificationsPage, tag::TagPage, thread::ThreadPage, user::UserPage};
+use super::{
+    notifications::NotificationsPage, search::SearchPage, tag::TagPage, thread::ThreadPage,
+    user::UserPage,
+};
 
 macro_rules! lazy_page {
     ($route:ident => $page:ident) => {
@@ -32,3 +35,4 @@ lazy_page!(UserRoute => UserPage);
 lazy_page!(TagRoute => TagPage);
 lazy_page!(ThreadRoute => ThreadPage);
 lazy_page!(NotificationsRoute => NotificationsPage);
+lazy_page!(SearchRoute => SearchPage);

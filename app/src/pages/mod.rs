@@ -3,6 +3,7 @@ pub mod home;
 pub mod lazy;
 pub mod not_found;
 pub mod notifications;
+pub mod search;
 pub mod tag;
 pub mod thread;
 pub mod user;

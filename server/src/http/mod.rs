@@ -12,6 +12,7 @@ pub(crate) mod middleware;
 mod notifications;
 mod openapi;
 pub(crate) mod pagination;
+mod search;
 mod tweets;
 mod users;
 
@@ -39,6 +40,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(follows::router())
         .merge(tweets::router())
         .merge(notifications::router())
+        .merge(search::router())
         .merge(auth::router())
 }
 

@@ -19,7 +19,7 @@ use utoipa::{
     ),
     components(schemas(api::ErrorCode, api::FieldCode)),
     modifiers(&SessionCookie),
-    tags((name = "users"), (name = "follows"), (name = "tweets"), (name = "notifications"), (name = "auth"), (name = "info"))
+    tags((name = "users"), (name = "follows"), (name = "tweets"), (name = "notifications"), (name = "search"), (name = "auth"), (name = "info"))
 )]
 pub struct ApiDoc;
 

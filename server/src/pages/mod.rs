@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/u/{username}", get(user))
         .route("/tags/{tag}", get(tag))
         .route("/t/{id}", get(thread).post(forms::reply))
+        .route("/search", get(search))
         .route("/notifications", get(notifications).post(forms::mark_read))
         .route("/u/{username}/{change}", post(forms::relationship))
         .route("/t/{id}/{action}", post(forms::tweet_action))
@@ -75,6 +76,8 @@ enum View {
     Thread(String),
     /// The logged-in user's notifications.
     Notifications,
+    /// `/search?q=`: people and tweets.
+    Search,
     NotFound,
 }
 
@@ -112,6 +115,10 @@ async fn user(
 
 async fn tag(State(state): State<AppState>, Path(tag): Path<String>, request: Request) -> Response {
     show(&state, request, View::Tag(tag)).await
+}
+
+async fn search(State(state): State<AppState>, request: Request) -> Response {
+    show(&state, request, View::Search).await
 }
 
 async fn notifications(State(state): State<AppState>, request: Request) -> Response {
@@ -225,6 +232,28 @@ async fn load(
             }
             None
         }
+        View::Search => match param("q") {
+            None => None,
+            Some(q) if q.trim().is_empty() => None,
+            Some(q) => match crate::services::search_query(Some(&q)) {
+                Ok(q) => {
+                    let limit = Limit::new(PEOPLE_SHOWN).expect("a page size");
+                    let people = state.accounts.search(&q, limit).await?;
+                    data.people = people.iter().map(|u| dto::user(u, false)).collect();
+                    Some(TimelineKey::Search(q))
+                }
+                Err(error) => {
+                    status = error.status();
+                    data.timeline = Some(Timeline {
+                        key: TimelineKey::Search(q.chars().take(20).collect()),
+                        tweets: Vec::new(),
+                        has_more: false,
+                        error: Some(error.into_body()),
+                    });
+                    None
+                }
+            },
+        },
         View::Notifications => {
             if let Some(me) = me {
                 let page = Page::first(Limit::new(NOTIFICATIONS_SHOWN).expect("a page size"));
@@ -276,6 +305,9 @@ async fn load(
     Ok((data, status))
 }
 
+/// How many people a search page shows.
+const PEOPLE_SHOWN: i64 = 10;
+
 /// How many notifications the page shows: the newest.
 const NOTIFICATIONS_SHOWN: i64 = 50;
 
@@ -315,6 +347,7 @@ async fn timeline_page(
             found.to_vec()
         }
         TimelineKey::Tag(tag) => state.tweets.tagged(reader, tag, page).await?,
+        TimelineKey::Search(q) => state.tweets.search(reader, q, page).await?,
         // The thread page loads its conversation itself (`thread`).
         TimelineKey::Replies(_) => return Err(Error::NotFound),
     };
@@ -463,7 +496,7 @@ mod tests {
     }
 
     /// The routes `router()` gives a page.
-    const PAGES: [&str; 10] = [
+    const PAGES: [&str; 11] = [
         "/",
         "/everyone",
         "/login",
@@ -474,6 +507,7 @@ mod tests {
         "/tags/{tag}",
         "/t/{id}",
         "/notifications",
+        "/search",
     ];
 
     #[test]

@@ -20,7 +20,7 @@ use crate::{
     },
     error::{Error, Fields, Result},
     passwords::PasswordHasher,
-    store::{Append, Conflict, NewSession, Page, Store, StoreError, TokenHash},
+    store::{Append, Conflict, Limit, NewSession, Page, Store, StoreError, TokenHash},
 };
 
 /// A decision made from a row that another write moved on is made again
@@ -70,6 +70,17 @@ impl Accounts {
             .by_username(username)
             .await?
             .ok_or(Error::NotFound)
+    }
+
+    /// The users a search finds: whose username or display name starts
+    /// with `query` (without a leading `@`), by username. A query of
+    /// nothing finds nobody.
+    pub async fn search(&self, query: &str, limit: Limit) -> Result<Vec<User>> {
+        let prefix = query.trim().trim_start_matches('@');
+        if prefix.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.users.search(prefix, limit).await?)
     }
 
     /// Newest first.

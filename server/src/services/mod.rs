@@ -7,12 +7,14 @@
 pub mod accounts;
 pub mod limits;
 pub mod notifications;
+pub mod search;
 pub mod sessions;
 pub mod social;
 pub mod tweets;
 
 pub use accounts::{Accounts, Named};
 pub use notifications::Notifications;
+pub use search::search_query;
 pub use sessions::{SessionToken, Sessions, SignedIn};
 pub use social::Social;
 pub use tweets::{Above, Conversation, NewestTweets, Tweets};

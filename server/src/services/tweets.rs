@@ -226,6 +226,29 @@ impl Tweets {
         Ok(self.store.tweets.tagged(&tag, &hidden, page).await?)
     }
 
+    /// The tweets a search finds, newest first, as `reader` may see them:
+    /// a hashtag alone (`#rust`) finds that hashtag's tweets, words the
+    /// tweets with every one of them (the first
+    /// [`app::api::text::SEARCH_WORDS_MAX`]).
+    pub async fn search(
+        &self,
+        reader: Option<Id>,
+        query: &str,
+        page: Page,
+    ) -> Result<Vec<AuthoredTweet>> {
+        let query = query.trim();
+        if query.starts_with('#') && app::api::text::tag_key(query).is_some() {
+            return self.tagged(reader, query, page).await;
+        }
+        let mut words = app::api::text::words(query);
+        words.truncate(app::api::text::SEARCH_WORDS_MAX);
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hidden = self.hidden_for(reader).await?;
+        Ok(self.store.tweets.search(&words, &hidden, page).await?)
+    }
+
     /// Everyone's tweets, or `author`'s (404 if nobody has that name),
     /// newest first, as `reader` may see them: without the tweets of
     /// those they block or who block them.

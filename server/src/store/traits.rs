@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 
 use super::{
-    Ancestor, ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Notification, Page,
+    Ancestor, ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Limit, Notification, Page,
     Pending, RebuildReport, RecordedEvent, Session, StoreResult, TokenHash, TweetEvent,
 };
 use crate::domain::{Email, Id, Timestamp, Tweet, User, Username};
@@ -34,6 +34,9 @@ pub trait UserStore: Send + Sync {
     async fn by_email(&self, email: &Email) -> StoreResult<Option<User>>;
     /// Newest first.
     async fn list(&self, page: Page) -> StoreResult<Vec<User>>;
+    /// The users whose username or display name starts with `prefix`
+    /// (ASCII letters in any case), by username.
+    async fn search(&self, prefix: &str, limit: Limit) -> StoreResult<Vec<User>>;
 
     /// Replays every event into a fresh read model and swaps it in. Run it
     /// with the server stopped: appends made meanwhile may be missed
@@ -74,6 +77,15 @@ pub trait TweetStore: Send + Sync {
     /// The replies to `id`, oldest first (`since_id` turns the page), without
     /// those of the authors in `hidden`.
     async fn replies(&self, id: Id, hidden: &[Id], page: Page) -> StoreResult<Vec<AuthoredTweet>>;
+    /// The tweets with every one of `words` (as [`app::api::text::words`]
+    /// reads text), newest first, without those of the authors in
+    /// `hidden`.
+    async fn search(
+        &self,
+        words: &[String],
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<AuthoredTweet>>;
 }
 
 #[async_trait]

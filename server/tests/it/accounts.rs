@@ -390,6 +390,9 @@ impl UserStore for PasswordChangedMidLogin {
     async fn list(&self, page: Page) -> StoreResult<Vec<User>> {
         self.inner.list(page).await
     }
+    async fn search(&self, prefix: &str, limit: server::store::Limit) -> StoreResult<Vec<User>> {
+        self.inner.search(prefix, limit).await
+    }
     async fn rebuild(&self) -> StoreResult<RebuildReport> {
         self.inner.rebuild().await
     }

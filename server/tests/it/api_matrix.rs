@@ -53,6 +53,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("DELETE", "/api/v2/tweets/{id}/like", LoggedIn),
     ("GET", "/api/v1/users/{id}/likes", Anyone),
     ("GET", "/api/v2/tags/{tag}", Anyone),
+    ("GET", "/api/v2/search/tweets", Anyone),
+    ("GET", "/api/v2/search/users", Anyone),
     // Notifications are always the caller's own.
     ("GET", "/api/v2/notifications", LoggedIn),
     ("GET", "/api/v2/notifications/unread", LoggedIn),

@@ -69,6 +69,7 @@ fn path() -> impl Strategy<Value = String> {
         text().prop_map(|id| format!("/t/{}/like", urlencoding(&id))),
         Just("/tags/rust".to_string()),
         Just("/notifications".to_string()),
+        text().prop_map(|q| format!("/search?q={}", urlencoding(&q))),
         text().prop_map(|id| format!("/t/{}", urlencoding(&id))),
         text().prop_map(|tag| format!("/tags/{}", urlencoding(&tag))),
         text().prop_map(|name| format!("/u/{}", urlencoding(&name))),

@@ -16,6 +16,7 @@ crate::on_both_stores!(
     a_reply_from_the_thread_page_lands_in_its_thread,
     a_mention_of_someone_who_is_there_links_to_them,
     notifications_are_counted_in_the_header_listed_and_marked_read,
+    the_search_page_finds_people_and_tweets,
 );
 
 async fn tweet(server: &TestApp, cookie: &str, body: &str) {
@@ -401,5 +402,27 @@ async fn notifications_are_counted_in_the_header_listed_and_marked_read(backend:
     assert!(html.contains("to see your notifications"), "{html}");
     let (_, html) = get_page(&server, "/notifications", Some(&bob)).await;
     assert!(page_data(&html).notifications.is_empty());
+    server.stop().await;
+}
+
+async fn the_search_page_finds_people_and_tweets(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    sign_up(&server, "annika").await;
+    tweet(&server, &ann, "Sourdough starter, day three").await;
+    tweet(&server, &ann, "Nothing about bread").await;
+    let (status, html) = get_page(&server, "/search?q=ann", None).await;
+    assert_eq!(status, 200);
+    let data = page_data(&html);
+    let people: Vec<&str> = data.people.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(people, ["ann", "annika"]);
+    assert!(html.contains(r#"href="/u/annika""#), "{html}");
+    assert_eq!(
+        shown(&server, "/search?q=sourdough%20DAY", None).await,
+        ["Sourdough starter, day three"]
+    );
+    let (_, html) = get_page(&server, "/search", None).await;
+    assert!(page_data(&html).timeline.is_none(), "no query, no results");
+    assert!(html.contains(r#"action="/search""#));
     server.stop().await;
 }

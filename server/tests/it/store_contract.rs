@@ -1300,6 +1300,72 @@ async fn notifications_tell_of_follows_likes_replies_and_mentions_once(store: &S
     assert!(told(ada.id, vec![]).await.is_empty());
 }
 
+/// Search: tweets with every word (any case; `#Tea` holds `tea`), newest
+/// first, paged, without hidden authors, gone with their tweets; users by
+/// the start of their username or name, by username.
+async fn search_finds_tweets_by_every_word_and_users_by_a_prefix(store: &Store) {
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let mut posted = Vec::new();
+    for (author, body) in [
+        (&ada, "Green tea in the morning"),
+        (&bob, "#Tea time, black TEA"),
+        (&ada, "coffee only"),
+        (&bob, "tea and more tea, green"),
+    ] {
+        let tweet = new_tweet(author.id, body);
+        store.tweets.insert(&tweet).await.unwrap();
+        posted.push(tweet.id);
+    }
+    let words = |text: &str| app::api::text::words(text);
+    let ids = |found: Vec<AuthoredTweet>| found.into_iter().map(|t| t.tweet.id).collect::<Vec<_>>();
+    let found = |query: &'static str, hidden: Vec<Id>, page: Page| async move {
+        ids(store
+            .tweets
+            .search(&words(query), &hidden, page)
+            .await
+            .unwrap())
+    };
+    assert_eq!(
+        found("tea", vec![], page(10)).await,
+        [posted[3], posted[1], posted[0]]
+    );
+    assert_eq!(
+        found("GREEN Tea", vec![], page(10)).await,
+        [posted[3], posted[0]]
+    );
+    assert_eq!(
+        found("tea", vec![], older_than(posted[3], 1)).await,
+        [posted[1]]
+    );
+    assert_eq!(found("tea", vec![bob.id], page(10)).await, [posted[0]]);
+    assert!(
+        found("te", vec![], page(10)).await.is_empty(),
+        "whole words"
+    );
+    assert!(found("milk", vec![], page(10)).await.is_empty());
+    assert!(store.tweets.delete(posted[1], bob.id).await.unwrap());
+    assert_eq!(found("black", vec![], page(10)).await, []);
+
+    let cyd = register(store, "cyd_ada").await;
+    let limit = Limit::new(10).unwrap();
+    let people = |prefix: &'static str| async move {
+        user_ids(store.users.search(prefix, limit).await.unwrap())
+    };
+    assert_eq!(people("ad").await, [ada.id]);
+    assert_eq!(people("AD").await, [ada.id], "any case");
+    assert_eq!(people("c").await, [cyd.id]);
+    assert_eq!(people("ada").await, [ada.id], "a prefix, not a part");
+    assert_eq!(people("NAME OF B").await, [bob.id], "or the display name's");
+    assert!(people("%").await.is_empty(), "no wildcards");
+    assert!(people("_").await.is_empty());
+    let one = Limit::new(1).unwrap();
+    assert_eq!(
+        user_ids(store.users.search("", one).await.unwrap()).len(),
+        1
+    );
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         $(
@@ -1346,5 +1412,6 @@ mod run {
         replies_are_counted_listed_oldest_first_and_threads_survive_deletions,
         a_tweets_mentions_are_kept_with_it,
         notifications_tell_of_follows_likes_replies_and_mentions_once,
+        search_finds_tweets_by_every_word_and_users_by_a_prefix,
     );
 }

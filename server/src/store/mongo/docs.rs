@@ -231,6 +231,10 @@ pub struct TweetDoc {
     /// The users it mentions, by lowercase username.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mentions: Vec<String>,
+    /// Its words as search reads them (`app::api::text::words`); absent on
+    /// tweets from before search.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
 }
 
 /// What a deleted reply answered (`deleted_tweets`), so a thread walks up
@@ -254,6 +258,7 @@ impl From<&Tweet> for TweetDoc {
             in_reply_to: t.in_reply_to.map(Id::as_i64),
             replies: 0,
             mentions: t.mentions.iter().map(Username::key).collect(),
+            words: app::api::text::words(t.body.as_str()),
         }
     }
 }

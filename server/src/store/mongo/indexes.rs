@@ -145,6 +145,14 @@ pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
             index(doc! { "tweet_id": 1 }, "of_tweet", false),
         ]))
         .await?;
+    // Search: the tweets with a word (multikey: one entry per word).
+    store
+        .within(store.tweets.create_indexes([index(
+            doc! { "words": 1, "_id": -1 },
+            "word_newest",
+            false,
+        )]))
+        .await?;
     // A tweet's replies, oldest first.
     store
         .within(store.tweets.create_indexes([index(

@@ -205,6 +205,32 @@ impl TweetStore for MongoStore {
         Ok(chain)
     }
 
+    async fn search(
+        &self,
+        words: &[String],
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<AuthoredTweet>> {
+        let mut filter = doc! { "words": { "$all": words } };
+        if !hidden.is_empty() {
+            let hidden: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
+            filter.insert("author_id", doc! { "$nin": hidden });
+        }
+        let docs: Vec<TweetDoc> = self
+            .within(async {
+                self.tweets
+                    .find(page_filter(filter, &page))
+                    .sort(doc! { "_id": -1 })
+                    .limit(i64::from(page.limit.get()))
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        self.with_authors(docs).await
+    }
+
     async fn replies(&self, id: Id, hidden: &[Id], page: Page) -> StoreResult<Vec<AuthoredTweet>> {
         let mut filter = doc! { "in_reply_to": id.as_i64() };
         if !hidden.is_empty() {

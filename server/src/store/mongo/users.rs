@@ -20,8 +20,8 @@ use super::{
 use crate::{
     domain::{user, Email, Id, User, Username, Version},
     store::{
-        codec, Append, Conflict, Page, RebuildReport, RecordedEvent, StoreError, StoreResult,
-        UserStore,
+        codec, Append, Conflict, Limit, Page, RebuildReport, RecordedEvent, StoreError,
+        StoreResult, UserStore,
     },
 };
 
@@ -122,9 +122,45 @@ impl UserStore for MongoStore {
         Ok(docs.into_iter().map(User::from).collect())
     }
 
+    /// Anchored regular expressions: the username's can use its index,
+    /// the display name's (any case) scans, which a small instance's users
+    /// allow.
+    async fn search(&self, prefix: &str, limit: Limit) -> StoreResult<Vec<User>> {
+        let anchored = format!("^{}", regex_escaped(&prefix.to_ascii_lowercase()));
+        let filter = doc! { "$or": [
+            { "username_key": { "$regex": &anchored } },
+            { "name": { "$regex": &anchored, "$options": "i" } },
+        ] };
+        let docs: Vec<UserDoc> = self
+            .within(async {
+                self.users
+                    .find(filter)
+                    .sort(doc! { "username_key": 1 })
+                    .limit(i64::from(limit.get()))
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        Ok(docs.into_iter().map(User::from).collect())
+    }
+
     async fn rebuild(&self) -> StoreResult<RebuildReport> {
         rebuild(self).await
     }
+}
+
+/// `text` matched literally inside a regular expression.
+fn regex_escaped(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\^$.|?*+()[]{}/-".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 impl MongoStore {

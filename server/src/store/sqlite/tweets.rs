@@ -176,6 +176,44 @@ impl TweetStore for SqliteStore {
             .await
     }
 
+    async fn search(
+        &self,
+        words: &[String],
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<AuthoredTweet>> {
+        // Each word a quoted FTS5 string, all of them required; the words
+        // are letters and digits only, so nothing in them is syntax.
+        let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+        let (max, since, limit) = rows::page_bounds(&page);
+        let mut args: Vec<Value> = vec![
+            query.join(" ").into(),
+            max.into(),
+            since.into(),
+            limit.into(),
+        ];
+        let mut sql = format!(
+            "SELECT {} FROM tweet_search s
+             CROSS JOIN tweets t ON t.id = s.rowid
+             CROSS JOIN users u ON u.id = t.author_id
+             WHERE tweet_search MATCH ?1 AND s.rowid < ?2 AND s.rowid > ?3",
+            rows::AUTHORED_TWEET
+        );
+        if !hidden.is_empty() {
+            args.push(json_ids(hidden).into());
+            sql += " AND t.author_id NOT IN (SELECT value FROM json_each(?5))";
+        }
+        sql += " ORDER BY s.rowid DESC LIMIT ?4";
+        self.readers
+            .read(move |conn| {
+                Ok(conn
+                    .prepare_cached(&sql)?
+                    .query_map(params_from_iter(args), rows::authored_tweet)?
+                    .collect::<Result<_, _>>()?)
+            })
+            .await
+    }
+
     async fn replies(&self, id: Id, hidden: &[Id], page: Page) -> StoreResult<Vec<AuthoredTweet>> {
         let (max, since, limit) = rows::page_bounds(&page);
         let mut args: Vec<Value> = vec![id.as_i64().into(), max.into(), since.into(), limit.into()];

@@ -9,8 +9,8 @@ use super::{follows, rows, SqliteStore};
 use crate::{
     domain::{user, Email, Id, User, Username, Version},
     store::{
-        codec, Append, Conflict, Page, RebuildReport, RecordedEvent, StoreError, StoreResult,
-        UserStore,
+        codec, Append, Conflict, Limit, Page, RebuildReport, RecordedEvent, StoreError,
+        StoreResult, UserStore,
     },
 };
 
@@ -65,9 +65,43 @@ impl UserStore for SqliteStore {
             .await
     }
 
+    /// A scan of the users with `LIKE` (ASCII case-insensitive, no index):
+    /// a small instance's users are few, and a prefix of either name needs
+    /// two indexes otherwise.
+    async fn search(&self, prefix: &str, limit: Limit) -> StoreResult<Vec<User>> {
+        let pattern = format!("{}%", like_escaped(prefix));
+        let limit = i64::from(limit.get());
+        self.readers
+            .read(move |conn| {
+                let sql = format!(
+                    "SELECT {} FROM users
+                     WHERE username_key LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\'
+                     ORDER BY username_key LIMIT ?2",
+                    rows::USER_COLUMNS
+                );
+                Ok(conn
+                    .prepare_cached(&sql)?
+                    .query_map(params![pattern, limit], rows::user)?
+                    .collect::<Result<_, _>>()?)
+            })
+            .await
+    }
+
     async fn rebuild(&self) -> StoreResult<RebuildReport> {
         self.writer.write(rebuild).await
     }
+}
+
+/// `text` matched literally by `LIKE … ESCAPE '\'`.
+fn like_escaped(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 impl SqliteStore {
