@@ -29,6 +29,8 @@ const pages: Audited[] = [
   { path: '/t/:thread', loggedIn: true, heading: 'Thread' },
   { path: '/t/1', loggedIn: false, heading: 'Tweet', status: 404 },
   { path: '/notifications', loggedIn: true, heading: 'Notifications' },
+  { path: '/search', loggedIn: false, heading: 'Search' },
+  { path: '/search?q=morning', loggedIn: true, heading: 'Search' },
   { path: '/no-such-page', loggedIn: false, heading: 'Page not found', status: 404 },
 ];
 

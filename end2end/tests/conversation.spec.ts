@@ -3,17 +3,17 @@ import { test, expect, hydrated, newAccount, open, person, saved, tweetsOf, uniq
 // Two people in two browsers: Bob opens Ann's tweet from its time, replies
 // to it mentioning her; the mention is a link; Ann's header counts the
 // notification, the notifications page says who did what and leads to the
-// thread, with her tweet above his answer; marking it read clears the
-// count. Once with JavaScript (the reply through the Flux store) and once
+// thread, with her tweet above his answer; the search box finds Bob by
+// his name and her tweet by its words; marking it read clears the count. Once with JavaScript (the reply through the Flux store) and once
 // without (form posts and redirects).
 
 for (const js of [true, false]) {
   test(`reply, thread, mention and notification, ${js ? 'with' : 'without'} JavaScript`, async ({ browser, problems }) => {
+    const word = uniqueName('tea');
     const ann = newAccount('ann');
-    const bob = newAccount('bob');
+    const bob = { ...newAccount('bob'), name: `Bob ${word}` };
     const a = await person(browser, ann, js, problems);
     const b = await person(browser, bob, js, problems);
-    const word = uniqueName('tea');
     const asked = await a.context.request.post('/api/v2/tweets', {
       data: { body: `Tea or coffee, ${word}?` },
     });
@@ -62,6 +62,17 @@ for (const js of [true, false]) {
     await expect(thread.last()).toContainText('Tea, always');
     await thread.last().getByRole('link', { name: `@${ann.username}` }).click();
     await expect(a.page).toHaveURL(`/u/${ann.username}`);
+
+    // The search box finds Bob by his name and his answer by a word.
+    await open(a.page, '/search', js);
+    await a.page.getByLabel('Search people and tweets').fill(bob.name);
+    await a.page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(a.page).toHaveURL(/\/search\?q=/);
+    await expect(a.page.getByRole('list', { name: 'People' }).getByRole('link', { name: new RegExp(bob.username) })).toBeVisible();
+    await open(a.page, `/search?q=${encodeURIComponent(`always ${word}`)}`, js);
+    await expect(tweetsOf(a.page)).toHaveCount(0);
+    await open(a.page, `/search?q=${encodeURIComponent(`coffee ${word}`)}`, js);
+    await expect(tweetsOf(a.page).filter({ hasText: `Tea or coffee, ${word}?` })).toHaveCount(1);
 
     // Read, the count goes.
     await open(a.page, '/notifications', js);

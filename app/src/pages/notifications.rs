@@ -26,7 +26,7 @@ pub fn NotificationsPage() -> impl IntoView {
             fallback=|| view! { <LoggedOutNotice what="see your notifications" /> }
         >
             <h1 class="page-title">"Notifications"</h1>
-            <form method="post" action="/notifications" class="mark-read" hidden=!any_unread>
+            <form method="post" action="/notifications" class="page-title" hidden=!any_unread>
                 <input type="hidden" name="up_to" value=newest.clone() />
                 <button type="submit" class="button secondary">
                     "Mark all as read"

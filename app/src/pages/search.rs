@@ -29,21 +29,21 @@ pub fn SearchPage() -> impl IntoView {
         let people = people.into_iter().map(person).collect_view();
         let key = TimelineKey::Search(q.clone());
         view! {
-            <h2 class="section-title">"People"</h2>
+            <h2 class="page-title">"People"</h2>
             <ul class="people card" aria-label="People">
                 {people}
             </ul>
             <p class="card empty" hidden=!none>
                 "Nobody's name starts with that."
             </p>
-            <h2 class="section-title">"Tweets"</h2>
+            <h2 class="page-title">"Tweets"</h2>
             <TimelineView key />
         }
     });
     view! {
         <Title text=title />
         <h1 class="page-title">"Search"</h1>
-        <form class="card search-form" method="get" action="/search" role="search">
+        <form class="card form" method="get" action="/search" role="search">
             <label for="search-q">"Search people and tweets"</label>
             <div class="search-row">
                 <input

@@ -75,7 +75,7 @@ pub fn ThreadPage() -> impl IntoView {
             {above}
             <Kept tweet=thread.tweet />
         </ol>
-        <h2 class="section-title" id="reply">
+        <h2 class="page-title" id="reply">
             "Replies"
         </h2>
         {reply}

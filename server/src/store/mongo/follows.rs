@@ -8,8 +8,10 @@ use futures::TryStreamExt;
 use mongodb::{bson::doc, error::Error as DriverError, ClientSession};
 
 use super::{
-    docs::{BlockDoc, FollowDoc, TweetDoc, UserDoc},
-    page_filter, page_filter_on, MongoStore,
+    docs::{BlockDoc, FollowDoc, UserDoc},
+    page_filter_on,
+    tweets::Order,
+    MongoStore,
 };
 use crate::{
     domain::{user::FollowChange, Id, User},
@@ -258,21 +260,7 @@ impl FollowStore for MongoStore {
         let authors: Vec<i64> = std::iter::once(id)
             .chain(follows.iter().map(|f| f.followee_id))
             .collect();
-        let docs: Vec<TweetDoc> = self
-            .within(async {
-                self.tweets
-                    .find(page_filter(
-                        doc! { "author_id": { "$in": &authors } },
-                        &page,
-                    ))
-                    .sort(doc! { "_id": -1 })
-                    .limit(i64::from(page.limit.get()))
-                    .max_time(self.timeout)
-                    .await?
-                    .try_collect()
-                    .await
-            })
-            .await?;
-        self.with_authors(docs).await
+        let filter = doc! { "author_id": { "$in": &authors } };
+        self.tweets_where(filter, &page, Order::NewestFirst).await
     }
 }

@@ -128,24 +128,9 @@ impl TweetStore for MongoStore {
             None => Document::new(),
             Some(author) => doc! { "author_id": author.as_i64() },
         };
-        if !hidden.is_empty() {
-            let hidden: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
-            // With an author too: the reader's hidden author shows nothing.
-            filter.insert("$and", vec![doc! { "author_id": { "$nin": hidden } }]);
-        }
-        let docs: Vec<TweetDoc> = self
-            .within(async {
-                self.tweets
-                    .find(page_filter(filter, &page))
-                    .sort(doc! { "_id": -1 })
-                    .limit(i64::from(page.limit.get()))
-                    .max_time(self.timeout)
-                    .await?
-                    .try_collect()
-                    .await
-            })
-            .await?;
-        self.with_authors(docs).await
+        // With an author too: the reader's hidden author shows nothing.
+        hide_authors(&mut filter, hidden);
+        self.tweets_where(filter, &page, Order::NewestFirst).await
     }
 
     async fn tagged(
@@ -155,23 +140,8 @@ impl TweetStore for MongoStore {
         page: Page,
     ) -> StoreResult<Vec<AuthoredTweet>> {
         let mut filter = doc! { "tags": tag };
-        if !hidden.is_empty() {
-            let hidden: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
-            filter.insert("author_id", doc! { "$nin": hidden });
-        }
-        let docs: Vec<TweetDoc> = self
-            .within(async {
-                self.tweets
-                    .find(page_filter(filter, &page))
-                    .sort(doc! { "_id": -1 })
-                    .limit(i64::from(page.limit.get()))
-                    .max_time(self.timeout)
-                    .await?
-                    .try_collect()
-                    .await
-            })
-            .await?;
-        self.with_authors(docs).await
+        hide_authors(&mut filter, hidden);
+        self.tweets_where(filter, &page, Order::NewestFirst).await
     }
 
     async fn ancestors(&self, id: Id, limit: usize) -> StoreResult<Vec<Ancestor>> {
@@ -212,36 +182,51 @@ impl TweetStore for MongoStore {
         page: Page,
     ) -> StoreResult<Vec<AuthoredTweet>> {
         let mut filter = doc! { "words": { "$all": words } };
-        if !hidden.is_empty() {
-            let hidden: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
-            filter.insert("author_id", doc! { "$nin": hidden });
-        }
-        let docs: Vec<TweetDoc> = self
-            .within(async {
-                self.tweets
-                    .find(page_filter(filter, &page))
-                    .sort(doc! { "_id": -1 })
-                    .limit(i64::from(page.limit.get()))
-                    .max_time(self.timeout)
-                    .await?
-                    .try_collect()
-                    .await
-            })
-            .await?;
-        self.with_authors(docs).await
+        hide_authors(&mut filter, hidden);
+        self.tweets_where(filter, &page, Order::NewestFirst).await
     }
 
     async fn replies(&self, id: Id, hidden: &[Id], page: Page) -> StoreResult<Vec<AuthoredTweet>> {
         let mut filter = doc! { "in_reply_to": id.as_i64() };
-        if !hidden.is_empty() {
-            let hidden: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
-            filter.insert("author_id", doc! { "$nin": hidden });
-        }
+        hide_authors(&mut filter, hidden);
+        self.tweets_where(filter, &page, Order::OldestFirst).await
+    }
+}
+
+/// Which way a page of tweets runs.
+#[derive(Clone, Copy)]
+pub(super) enum Order {
+    NewestFirst,
+    OldestFirst,
+}
+
+/// `filter` without the tweets of the authors in `hidden` (beside any
+/// condition on the author it has).
+fn hide_authors(filter: &mut Document, hidden: &[Id]) {
+    if !hidden.is_empty() {
+        let hidden: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
+        filter.insert("$and", vec![doc! { "author_id": { "$nin": hidden } }]);
+    }
+}
+
+impl MongoStore {
+    /// A page of the tweets `filter` matches, in `order` of their ids,
+    /// with their authors: every timeline's query.
+    pub(super) async fn tweets_where(
+        &self,
+        filter: Document,
+        page: &Page,
+        order: Order,
+    ) -> StoreResult<Vec<AuthoredTweet>> {
+        let direction = match order {
+            Order::NewestFirst => -1,
+            Order::OldestFirst => 1,
+        };
         let docs: Vec<TweetDoc> = self
             .within(async {
                 self.tweets
-                    .find(page_filter(filter, &page))
-                    .sort(doc! { "_id": 1 })
+                    .find(page_filter(filter, page))
+                    .sort(doc! { "_id": direction })
                     .limit(i64::from(page.limit.get()))
                     .max_time(self.timeout)
                     .await?
@@ -251,9 +236,7 @@ impl TweetStore for MongoStore {
             .await?;
         self.with_authors(docs).await
     }
-}
 
-impl MongoStore {
     async fn find_tweet(&self, id: i64) -> StoreResult<Option<TweetDoc>> {
         self.within(
             self.tweets
