@@ -188,6 +188,7 @@ others are zopfli's, which \`scripts/build-release.sh\` now writes):
 | a tweet's text as one escaped \`inner_html\` instead of a view per piece; ASCII word tests in the hashtag scanner | 257,001 |
 | the like button's state read by plain closures (a \`Memo<(u64, bool)>\` was an instantiation of its own), one form for every reader, the rows' return address read once | 254,638 |
 | the composer counts graphemes with the browser's \`Intl.Segmenter\` (UAX #29, as unicode-segmentation does on the server), so the grapheme tables stay out of the WASM | 245,620 |
+| replies and threads, mentions, notifications and search added (each page a lazy route); the thread's, the notifications' and the search's data decoded only in their own chunks (the browser's \`PageData\` has no such fields); no optional views in a tweet's row and no \`hidden\` attributes (a class instead: each is one more erased type); the favicon in the server's \`<head>\`, not a \`leptos_meta\` \`<Link>\` | 245,109 |
 
 Tried and dropped: \`opt-level = "s"\` (+9%); an \`RwSignal\` per state field
 (243,001: each signal type brings its own copy of Leptos' signal code);

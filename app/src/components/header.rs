@@ -9,7 +9,7 @@ pub fn Header() -> impl IntoView {
     let session = use_session();
     let logged_in = move || session.logged_in();
     // As the page was rendered: the count changes with the next page.
-    let unread = page_data::current().unread.unwrap_or(0);
+    let unread = page_data::current().unread;
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -37,7 +37,7 @@ pub fn Header() -> impl IntoView {
                 >
                     <a href="/notifications" rel="external" class="notifications-link">
                         "Notifications"
-                        <span class="badge" hidden=unread == 0>
+                        <span class="badge" class:hidden=unread == 0>
                             {unread}
                             <span class="visually-hidden">" unread"</span>
                         </span>

@@ -93,8 +93,9 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
     // Each goes to the thread with a full page load (`rel="external"`): the
     // server renders the conversation with the page.
     // Each part is always there, its address absent where it has none
-    // (`hidden` keeps it off the page): a view that may be missing would
-    // be one more erased view type in the WASM, about 1 KB gzipped each.
+    // (the `hidden` class keeps it off the page): a view that may be
+    // missing would be one more erased view type in the WASM, about 1 KB
+    // gzipped each; a `hidden` attribute one more erased attribute type.
     let parent = in_reply_to.as_ref().map(|parent| format!("/t/{parent}"));
     let no_parent = parent.is_none();
     let reply = id.as_ref().map(|id| format!("/t/{id}#reply"));
@@ -132,11 +133,11 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
                     {sending.then(|| view! { <span class="sending">"Sending…"</span> })}
                     {delete}
                 </div>
-                <a href=parent class="in-reply" rel="external" hidden=no_parent>
+                <a href=parent class="in-reply" rel="external" class:hidden=no_parent>
                     "Replying to a tweet"
                 </a>
                 <TweetText body mentions />
-                <div class="tweet-actions" hidden=sending>
+                <div class="tweet-actions" class:hidden=sending>
                     <a href=reply class="reply-link" rel="external" aria-label=reply_label>
                         "↩ "
                         {replies}

@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::types::{FormKind, TimelineKey};
-use crate::api::{ErrorBody, NotificationDto, Relationship, Thread, TweetDto, UserDto, Values};
+use crate::api::{ErrorBody, Relationship, TweetDto, UserDto, Values};
+#[cfg(not(feature = "hydrate"))]
+use crate::api::{NotificationDto, Thread};
 
 /// Name of the `<meta>` element that carries the page data.
 pub const META_NAME: &str = "chirp-page-data";
@@ -27,22 +29,23 @@ pub struct PageData {
     pub timeline: Option<Timeline>,
     /// The conversation a `/t/:id` page shows, if the tweet is there. The
     /// browser reads it only on that page ([`shipped`], from its lazily
-    /// loaded chunk), which keeps its decoding out of the main WASM.
+    /// loaded chunk), so its build has no such field: the main WASM holds
+    /// no code for it.
+    #[cfg(not(feature = "hydrate"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
     pub thread: Option<Thread>,
     /// The logged-in user's notifications on `/notifications` (the browser
     /// reads them there only, as it does the thread).
+    #[cfg(not(feature = "hydrate"))]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
     pub notifications: Vec<NotificationDto>,
     /// The people a `/search` page found (the browser reads them there).
+    #[cfg(not(feature = "hydrate"))]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
     pub people: Vec<UserDto>,
     /// How many notifications the logged-in user has not read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unread: Option<u64>,
+    #[serde(default)]
+    pub unread: u64,
     /// The user a `/u/:username` page is about, if they exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<ProfileCard>,

@@ -26,7 +26,7 @@ pub fn NotificationsPage() -> impl IntoView {
             fallback=|| view! { <LoggedOutNotice what="see your notifications" /> }
         >
             <h1 class="page-title">"Notifications"</h1>
-            <form method="post" action="/notifications" class="page-title" hidden=!any_unread>
+            <form method="post" action="/notifications" class="page-title" class:hidden=!any_unread>
                 <input type="hidden" name="up_to" value=newest.clone() />
                 <button type="submit" class="button secondary">
                     "Mark all as read"
@@ -35,7 +35,7 @@ pub fn NotificationsPage() -> impl IntoView {
             <ol class="tweets notifications" aria-label="Notifications">
                 {list.clone().into_iter().map(item).collect_view()}
             </ol>
-            <p class="card empty" hidden=!empty>
+            <p class="card empty" class:hidden=!empty>
                 "Nothing yet. When someone follows you, likes, answers or mentions your tweets, you'll see it here."
             </p>
         </Show>

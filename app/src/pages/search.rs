@@ -33,7 +33,7 @@ pub fn SearchPage() -> impl IntoView {
             <ul class="people card" aria-label="People">
                 {people}
             </ul>
-            <p class="card empty" hidden=!none>
+            <p class="card empty" class:hidden=!none>
                 "Nobody's name starts with that."
             </p>
             <h2 class="page-title">"Tweets"</h2>

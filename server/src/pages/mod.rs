@@ -200,7 +200,7 @@ async fn load(
     };
     let mut status = StatusCode::OK;
     if let Some(me) = me {
-        data.unread = Some(state.notifications.unread(me).await?);
+        data.unread = state.notifications.unread(me).await?;
     }
     let timeline = match view {
         View::Home if me.is_some() => Some(TimelineKey::Home),

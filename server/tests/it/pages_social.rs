@@ -372,7 +372,7 @@ async fn notifications_are_counted_in_the_header_listed_and_marked_read(backend:
     assert_eq!(change(&server, &bob, "/u/ann/follow").await.status(), 303);
     tweet(&server, &bob, "Morning @ann").await;
     let (_, html) = get_page(&server, "/", Some(&ann)).await;
-    assert_eq!(page_data(&html).unread, Some(2));
+    assert_eq!(page_data(&html).unread, 2);
     assert!(html.contains(r#"href="/notifications""#), "{html}");
 
     let (status, html) = get_page(&server, "/notifications", Some(&ann)).await;
@@ -395,7 +395,7 @@ async fn notifications_are_counted_in_the_header_listed_and_marked_read(backend:
     assert_eq!(location(&response), "/notifications");
     let (_, html) = get_page(&server, "/notifications", Some(&ann)).await;
     let data = page_data(&html);
-    assert_eq!(data.unread, Some(0));
+    assert_eq!(data.unread, 0);
     assert!(data.notifications.iter().all(|n| n.read));
     // A visitor is asked to log in; Bob's own doing told him nothing.
     let (_, html) = get_page(&server, "/notifications", None).await;
