@@ -127,6 +127,20 @@ test('the timeline, light and dark, desktop and phone', async ({ page, request, 
     }
   }
 
+  // A search: Ada by her name, and Grace's tweet by its word "ada" (from
+  // the mention).
+  await page.goto('/search?q=ada');
+  await hydrated(page);
+  await expect(page.getByRole('list', { name: 'People' }).locator('li')).toHaveCount(1);
+  await expect(page.locator('.tweets > li').filter({ hasText: 'Hydration without a flash' })).toHaveCount(1);
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const [device, size] of Object.entries(sizes)) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize(size);
+      await page.screenshot({ path: `screenshots/search-${scheme}-${device}.png` });
+    }
+  }
+
   // Grace's profile as Ada sees it: following her.
   await page.goto('/u/grace_hopper');
   await hydrated(page);

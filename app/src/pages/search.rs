@@ -45,7 +45,7 @@ pub fn SearchPage() -> impl IntoView {
         <h1 class="page-title">"Search"</h1>
         <form class="card form" method="get" action="/search" role="search">
             <label for="search-q">"Search people and tweets"</label>
-            <div class="search-row">
+            <div class="field search-row">
                 <input
                     id="search-q"
                     type="search"
