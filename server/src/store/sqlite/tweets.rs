@@ -91,14 +91,7 @@ impl TweetStore for SqliteStore {
             );
         }
         sql += " ORDER BY t.id DESC LIMIT ?3";
-        self.readers
-            .read(move |conn| {
-                Ok(conn
-                    .prepare_cached(&sql)?
-                    .query_map(params_from_iter(args), rows::authored_tweet)?
-                    .collect::<Result<_, _>>()?)
-            })
-            .await
+        self.authored_tweets(sql, args).await
     }
 
     async fn tagged(
@@ -126,14 +119,7 @@ impl TweetStore for SqliteStore {
             sql += " AND t.author_id NOT IN (SELECT value FROM json_each(?5))";
         }
         sql += " ORDER BY g.tweet_id DESC LIMIT ?4";
-        self.readers
-            .read(move |conn| {
-                Ok(conn
-                    .prepare_cached(&sql)?
-                    .query_map(params_from_iter(args), rows::authored_tweet)?
-                    .collect::<Result<_, _>>()?)
-            })
-            .await
+        self.authored_tweets(sql, args).await
     }
 
     /// One reader hop for the whole chain: each step is a primary-key
@@ -204,14 +190,7 @@ impl TweetStore for SqliteStore {
             sql += " AND t.author_id NOT IN (SELECT value FROM json_each(?5))";
         }
         sql += " ORDER BY s.rowid DESC LIMIT ?4";
-        self.readers
-            .read(move |conn| {
-                Ok(conn
-                    .prepare_cached(&sql)?
-                    .query_map(params_from_iter(args), rows::authored_tweet)?
-                    .collect::<Result<_, _>>()?)
-            })
-            .await
+        self.authored_tweets(sql, args).await
     }
 
     async fn replies(&self, id: Id, hidden: &[Id], page: Page) -> StoreResult<Vec<AuthoredTweet>> {
@@ -227,6 +206,18 @@ impl TweetStore for SqliteStore {
             sql += " AND t.author_id NOT IN (SELECT value FROM json_each(?5))";
         }
         sql += " ORDER BY t.id ASC LIMIT ?4";
+        self.authored_tweets(sql, args).await
+    }
+}
+
+impl SqliteStore {
+    /// The tweets `sql` (selecting [`rows::AUTHORED_TWEET`]) finds with
+    /// `args`, in one reader hop: every list of tweets reads so.
+    async fn authored_tweets(
+        &self,
+        sql: String,
+        args: Vec<Value>,
+    ) -> StoreResult<Vec<AuthoredTweet>> {
         self.readers
             .read(move |conn| {
                 Ok(conn
