@@ -2,14 +2,14 @@
 //! tweets by their words or a hashtag.
 
 use app::api::{ErrorBody, TweetList, UserList};
-use axum::{extract::State, http::header, response::IntoResponse, Json};
+use axum::{extract::State, response::IntoResponse, Json};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     dto,
     extract::{AppQuery, MaybeUser},
-    pagination::{next_link, PageQuery},
+    pagination::PageQuery,
 };
 use crate::{
     error::Result,
@@ -76,23 +76,8 @@ async fn tweets(
     let reader = me.map(|me| me.user.id);
     let found = tweets.search(reader, &q, page).await?;
     let encoded: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
-    let link = next_link(
-        "/api/v2/search/tweets",
-        Some(format!("q={encoded}")),
-        &page,
-        found.len(),
-        found.last().map(|t| t.tweet.id),
-    );
-    let liked = match reader {
-        Some(reader) => tweets.liked_among(reader, &found).await?,
-        None => Vec::new(),
-    };
-    Ok((
-        link.map(|link| [(header::LINK, link)]),
-        Json(TweetList {
-            tweets_list: dto::tweets_liked(&found, &liked),
-        }),
-    ))
+    let at = ("/api/v2/search/tweets", Some(format!("q={encoded}")));
+    super::tweets::list_response(&tweets, reader, at, &page, &found).await
 }
 
 /// The users whose username or display name starts with `q` (a leading

@@ -229,7 +229,7 @@ async fn liked_by(
     list_response(
         &tweets,
         reader,
-        &format!("/api/v1/users/{id}/likes"),
+        (&format!("/api/v1/users/{id}/likes"), None),
         &page,
         &found,
     )
@@ -257,24 +257,25 @@ async fn tagged(
     list_response(
         &tweets,
         reader,
-        &format!("/api/v2/tags/{tag}"),
+        (&format!("/api/v2/tags/{tag}"), None),
         &page,
         &found,
     )
     .await
 }
 
-/// A page of `found` at `path`, with its `Link` and the reader's likes.
-async fn list_response(
+/// A page of `found` at `path` (with the query parameters `extra`,
+/// encoded), with its `Link` and the reader's likes.
+pub(super) async fn list_response(
     tweets: &Tweets,
     reader: Option<Id>,
-    path: &str,
+    (path, extra): (&str, Option<String>),
     page: &Page,
     found: &[AuthoredTweet],
 ) -> Result<impl IntoResponse> {
     let link = next_link(
         path,
-        None,
+        extra,
         page,
         found.len(),
         found.last().map(|t| t.tweet.id),
