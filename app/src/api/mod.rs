@@ -77,9 +77,10 @@ pub mod paths {
         format!("/api/v2/tags/{tag}")
     }
 
-    /// Whether the logged-in user likes tweet `id`: `PUT`, `DELETE`.
-    pub fn like(id: &str) -> String {
-        format!("{TWEETS}/{id}/like")
+    /// Whether the logged-in user likes (or reposted) tweet `id`: `PUT`,
+    /// `DELETE`.
+    pub fn reaction(id: &str, reaction: super::Reaction) -> String {
+        format!("{TWEETS}/{id}/{}", reaction.as_str())
     }
 
     /// Whether `me` follows `target`: `PUT` to follow, `DELETE` to stop.

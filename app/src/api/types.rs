@@ -63,6 +63,20 @@ pub struct TweetDto {
     /// Whether the logged-in reader likes it (absent: no, or logged out).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub liked: bool,
+    /// How many repost it.
+    #[serde(default)]
+    pub reposts: u64,
+    /// Whether the logged-in reader reposted it (absent: no, or logged out).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reposted: bool,
+    /// On a home timeline, the username of who you follow that reposted
+    /// it (absent: it is there as itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reposted_by: Option<String>,
+    /// The id of that repost: the timeline's order and its `max_id`
+    /// cursor (absent with `reposted_by`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repost_id: Option<String>,
     /// The id of the tweet this one answers (absent: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_reply_to: Option<String>,
@@ -226,10 +240,18 @@ pub enum NotificationKind {
     Reply,
     /// `tweet` is `actor`'s and mentions you.
     Mention,
+    /// `actor` reposted your `tweet`.
+    Repost,
 }
 
 impl NotificationKind {
-    const ALL: [Self; 4] = [Self::Follow, Self::Like, Self::Reply, Self::Mention];
+    const ALL: [Self; 5] = [
+        Self::Follow,
+        Self::Like,
+        Self::Reply,
+        Self::Mention,
+        Self::Repost,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -237,11 +259,67 @@ impl NotificationKind {
             Self::Like => "like",
             Self::Reply => "reply",
             Self::Mention => "mention",
+            Self::Repost => "repost",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+/// What a reader may do to a tweet and undo: like it, repost it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reaction {
+    Like,
+    Repost,
+}
+
+impl Reaction {
+    /// Its name in paths (`/api/v2/tweets/{id}/repost`, `/t/{id}/like`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Like => "like",
+            Self::Repost => "repost",
+        }
+    }
+
+    /// What it tells the tweet's author.
+    pub fn notification(self) -> NotificationKind {
+        match self {
+            Self::Like => NotificationKind::Like,
+            Self::Repost => NotificationKind::Repost,
+        }
+    }
+}
+
+impl TweetDto {
+    /// How many `reaction` it has, and whether the reader's is one.
+    pub fn reaction(&self, reaction: Reaction) -> (u64, bool) {
+        match reaction {
+            Reaction::Like => (self.likes, self.liked),
+            Reaction::Repost => (self.reposts, self.reposted),
+        }
+    }
+
+    /// Turns the reader's `reaction` over; whether they have it now.
+    pub fn flip(&mut self, reaction: Reaction) -> bool {
+        let (count, mine) = match reaction {
+            Reaction::Like => (&mut self.likes, &mut self.liked),
+            Reaction::Repost => (&mut self.reposts, &mut self.reposted),
+        };
+        *mine = !*mine;
+        *count = if *mine {
+            *count + 1
+        } else {
+            count.saturating_sub(1)
+        };
+        *mine
+    }
+
+    /// Where it stands in its timeline: its repost's id there, else its own.
+    pub fn cursor(&self) -> &str {
+        self.repost_id.as_deref().unwrap_or(&self.id)
     }
 }
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{form::enhance, text::TweetText};
-use crate::api::{TweetDto, Values};
+use crate::api::{Reaction, TweetDto, Values};
 use crate::flux::{
     clock::{absolute, relative},
     use_clock, use_session, use_tweets, Action, Clock, PendingTweet, TweetSignals,
@@ -37,6 +37,8 @@ pub struct Row {
     replies: u64,
     in_reply_to: Option<String>,
     mentions: Vec<String>,
+    /// Who of those you follow reposted it, on a home timeline.
+    reposted_by: Option<String>,
 }
 
 impl Row {
@@ -52,6 +54,7 @@ impl Row {
             in_reply_to: None,
             // Linked once the server has said who is there.
             mentions: Vec::new(),
+            reposted_by: None,
         }
     }
 
@@ -66,6 +69,7 @@ impl Row {
             replies: tweet.replies,
             in_reply_to: tweet.in_reply_to.clone(),
             mentions: tweet.mentions.clone(),
+            reposted_by: tweet.reposted_by.clone(),
         }
     }
 }
@@ -81,6 +85,7 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
         replies,
         in_reply_to,
         mentions,
+        reposted_by,
         ..
     } = row;
     // Untracked: logging in or out replaces the whole list anyway.
@@ -100,7 +105,14 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
     let no_parent = parent.is_none();
     let reply = id.as_ref().map(|id| format!("/t/{id}#reply"));
     let reply_label = format!("Reply ({})", count(replies, "reply", "replies"));
-    let like = id.clone().map(|id| view! { <Like id next=next.clone() /> });
+    let not_reposted = reposted_by.is_none();
+    let reposter = reposted_by.map(|name| format!("{name} reposted"));
+    let reactions = id.clone().map(|id| {
+        view! {
+            <ReactionButton reaction=Reaction::Repost id=id.clone() next=next.clone() />
+            <ReactionButton reaction=Reaction::Like id next=next.clone() />
+        }
+    });
     let permalink = id.as_ref().map(|id| format!("/t/{id}"));
     let delete = id
         .filter(|_| mine)
@@ -113,6 +125,9 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
         >
             <Avatar name=author.clone() />
             <div class="tweet-main">
+                <p class="reposted-by" class:hidden=not_reposted>
+                    {reposter}
+                </p>
                 <div class="tweet-meta">
                     // A plain link, and `rel="external"` keeps the router
                     // off it: a full page load brings the author's profile
@@ -142,7 +157,7 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
                         "↩ "
                         {replies}
                     </a>
-                    {like}
+                    {reactions}
                 </div>
             </div>
         </li>
@@ -150,44 +165,50 @@ pub(crate) fn TweetItem(row: Row) -> impl IntoView {
     .into_any()
 }
 
-/// The like button and count: a form posting to `/t/:id/like` (or
-/// `unlike`) without JavaScript, a dispatched toggle with it (which sends
-/// a logged-out reader to the login form, as the server does). The row is
-/// keyed by the tweet's id, so the like state is read here; the list's
-/// other changes re-run these closures, which leave the page alone unless
-/// this tweet's like changed.
+/// A like or repost button and its count: a form posting to
+/// `/t/:id/like` (or `unlike`, `repost`, `unrepost`) without JavaScript, a
+/// dispatched toggle with it (which sends a logged-out reader to the login
+/// form, as the server does). The row is keyed by the tweet's id, so the
+/// state is read here; the list's other changes re-run these closures,
+/// which leave the page alone unless this tweet's state changed.
 #[component]
-fn Like(id: String, next: String) -> impl IntoView {
+fn ReactionButton(reaction: Reaction, id: String, next: String) -> impl IntoView {
     let tweets = use_tweets();
     let read = move |id: &str| {
         tweets.tweets.with(|list| {
             list.iter()
                 .find(|t| t.id == id)
-                .map_or((0, false), |t| (t.likes, t.liked))
+                .map_or((0, false), |t| t.reaction(reaction))
         })
     };
+    let (name, one, many, off, on) = match reaction {
+        Reaction::Like => ("Like", "like", "likes", "♡", "♥"),
+        Reaction::Repost => ("Repost", "repost", "reposts", "⇄", "⇄"),
+    };
     let (a, b, c, d) = (id.clone(), id.clone(), id.clone(), id.clone());
-    let liked = move || read(&a).1;
-    let is_liked = liked.clone();
+    let done = move || read(&a).1;
+    let is_done = done.clone();
     let pressed = move || read(&b).1.to_string();
-    let label = move || format!("Like ({})", count(read(&c).0, "like", "likes"));
+    let label = move || format!("{name} ({})", count(read(&c).0, one, many));
     let text = move || {
-        let (count, liked) = read(&d);
-        format!("{} {count}", if liked { "♥" } else { "♡" })
+        let (count, done) = read(&d);
+        format!("{} {count}", if done { on } else { off })
     };
     let toggle = id.clone();
-    let submit = enhance(move |_: Values| Some(Action::ToggleLike(toggle.clone())));
+    let submit = enhance(move |_: Values| Some(Action::React(reaction, toggle.clone())));
     view! {
         <form
             method="post"
-            action=move || format!("/t/{id}/{}", if is_liked() { "unlike" } else { "like" })
+            action=move || {
+                format!("/t/{id}/{}{one}", if is_done() { "un" } else { "" })
+            }
             on:submit=submit
         >
             <input type="hidden" name="next" value=next />
             <button
                 type="submit"
-                class="like-button"
-                class:liked=liked
+                class=format!("{one}-button")
+                class:done=done
                 aria-pressed=pressed
                 aria-label=label
             >

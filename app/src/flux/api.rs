@@ -72,16 +72,20 @@ async fn request(command: Command) -> Action {
                 Err(error) => Action::DeleteFailed { id, error },
             }
         }
-        Command::Like { id, like } => {
-            let path = paths::like(&id);
-            let request = if like {
+        Command::React { reaction, id, on } => {
+            let path = paths::reaction(&id, reaction);
+            let request = if on {
                 Request::put(&path)
             } else {
                 Request::delete(&path)
             };
             match send_empty(request.build()).await {
-                Ok(()) => Action::LikeSaved(id),
-                Err(error) => Action::LikeFailed { id, error },
+                Ok(()) => Action::Reacted(reaction, id),
+                Err(error) => Action::ReactionFailed {
+                    reaction,
+                    id,
+                    error,
+                },
             }
         }
         Command::SetRelationship { me, target, change } => {

@@ -27,7 +27,7 @@ pub(crate) mod types;
 
 use leptos::prelude::*;
 
-use crate::api::{ErrorBody, LoginRequest, SignUp, TweetDto, UpdateUser, UserDto};
+use crate::api::{ErrorBody, LoginRequest, Reaction, SignUp, TweetDto, UpdateUser, UserDto};
 pub use page_data::{FormFeedback, PageData, ProfileCard, Timeline};
 pub(crate) use profile::ProfileState;
 pub use profile::RelationChange;
@@ -66,8 +66,8 @@ pub(crate) enum Action {
     ChangeRelationship(RelationChange),
     /// Delete your tweet (after its confirmation).
     DeleteTweet(String),
-    /// Like the tweet, or unlike it if you do.
-    ToggleLike(String),
+    /// Like (or repost) the tweet, or undo it if you did.
+    React(Reaction, String),
     /// The clock ticked (every 30 s), so relative times move on.
     Tick(chrono::DateTime<chrono::Utc>),
 
@@ -101,9 +101,10 @@ pub(crate) enum Action {
         id: String,
         error: ErrorBody,
     },
-    /// The server saved the like (or unlike) of tweet `id`.
-    LikeSaved(String),
-    LikeFailed {
+    /// The server saved the like, repost or undo of tweet `id`.
+    Reacted(Reaction, String),
+    ReactionFailed {
+        reaction: Reaction,
         id: String,
         error: ErrorBody,
     },
@@ -139,9 +140,11 @@ pub(crate) enum Command {
     DeleteTweet {
         id: String,
     },
-    Like {
+    React {
+        reaction: Reaction,
         id: String,
-        like: bool,
+        /// Whether it is on now (`PUT`) or undone (`DELETE`).
+        on: bool,
     },
     /// `me` (a user id) changes how they stand with `target`.
     SetRelationship {

@@ -8,7 +8,9 @@ use super::{
     types::{FormKind, TimelineKey},
     Action, Command,
 };
-use crate::api::{tweet_length, ErrorBody, ErrorCode, TweetDto, PAGE_DEFAULT, TWEET_MAX_CHARS};
+use crate::api::{
+    tweet_length, ErrorBody, ErrorCode, Reaction, TweetDto, PAGE_DEFAULT, TWEET_MAX_CHARS,
+};
 
 /// A post sent but not yet confirmed, shown at the top meanwhile.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,9 +42,10 @@ pub struct TweetState {
     /// Tweets being deleted, gone from `tweets` meanwhile, with where they
     /// stood to put them back if the server refuses.
     deleting: Vec<(usize, TweetDto)>,
-    /// Tweets whose like or unlike is on its way: another click waits.
-    liking: Vec<String>,
-    /// Why the last deletion, like or unlike was refused.
+    /// Tweets whose like, repost or undo is on its way: another click on
+    /// the same button waits.
+    reacting: Vec<(Reaction, String)>,
+    /// Why the last deletion, like, repost or undo was refused.
     pub tweet_error: Option<String>,
     next_local_id: u64,
 }
@@ -52,7 +55,7 @@ impl TweetState {
         let mut state = Self::default();
         if let Some(timeline) = &data.timeline {
             state.key = Some(timeline.key.clone());
-            state.tweets = timeline.tweets.clone();
+            state.tweets = distinct(&[], &timeline.tweets);
             state.has_more = timeline.has_more;
             state.load_error = timeline
                 .error
@@ -117,16 +120,22 @@ pub fn reduce(
         Action::TweetDeleted(id) => state.deleting.retain(|(_, t)| &t.id != id),
         Action::DeleteFailed { id, error } => undelete(state, id, error),
         // As the server answers the form: log in first.
-        Action::ToggleLike(_) if user.is_none() => return vec![Command::Navigate("/login")],
-        Action::ToggleLike(id) => return toggle_like(state, id),
-        Action::LikeSaved(id) => state.liking.retain(|l| l != id),
-        Action::LikeFailed { id, error } => {
-            if state.liking.contains(id) {
-                state.liking.retain(|l| l != id);
-                flip_like(state, id);
+        Action::React(..) if user.is_none() => return vec![Command::Navigate("/login")],
+        Action::React(reaction, id) => return react(state, *reaction, id),
+        Action::Reacted(reaction, id) => state.reacting.retain(|r| r != &(*reaction, id.clone())),
+        Action::ReactionFailed {
+            reaction,
+            id,
+            error,
+        } => {
+            let key = (*reaction, id.clone());
+            if state.reacting.contains(&key) {
+                state.reacting.retain(|r| r != &key);
+                flip(state, *reaction, id);
             }
             state.tweet_error = Some(format!(
-                "The like could not be saved: {}.",
+                "The {} could not be saved: {}.",
+                reaction.as_str(),
                 error.message.trim_end_matches('.')
             ));
         }
@@ -215,32 +224,29 @@ fn delete(state: &mut TweetState, id: &str) -> Vec<Command> {
     vec![Command::DeleteTweet { id: id.to_string() }]
 }
 
-/// Likes or unlikes tweet `id` at once; the server is asked after.
-fn toggle_like(state: &mut TweetState, id: &str) -> Vec<Command> {
-    if state.liking.iter().any(|l| l == id) {
+/// Likes or reposts tweet `id` (or undoes it) at once; the server is
+/// asked after.
+fn react(state: &mut TweetState, reaction: Reaction, id: &str) -> Vec<Command> {
+    let key = (reaction, id.to_string());
+    if state.reacting.contains(&key) {
         return vec![];
     }
-    let Some(like) = flip_like(state, id) else {
+    let Some(on) = flip(state, reaction, id) else {
         return vec![];
     };
-    state.liking.push(id.to_string());
+    state.reacting.push(key);
     state.tweet_error = None;
-    vec![Command::Like {
+    vec![Command::React {
+        reaction,
         id: id.to_string(),
-        like,
+        on,
     }]
 }
 
-/// Turns tweet `id`'s like over; whether it is liked now.
-fn flip_like(state: &mut TweetState, id: &str) -> Option<bool> {
+/// Turns the reader's `reaction` to tweet `id` over; whether it is on now.
+fn flip(state: &mut TweetState, reaction: Reaction, id: &str) -> Option<bool> {
     let tweet = state.tweets.iter_mut().find(|t| t.id == id)?;
-    tweet.liked = !tweet.liked;
-    tweet.likes = if tweet.liked {
-        tweet.likes + 1
-    } else {
-        tweet.likes.saturating_sub(1)
-    };
-    Some(tweet.liked)
+    Some(tweet.flip(reaction))
 }
 
 fn undelete(state: &mut TweetState, id: &str, error: &ErrorBody) {
@@ -291,7 +297,7 @@ fn load_older(state: &mut TweetState) -> Vec<Command> {
     state.load_error = None;
     vec![Command::FetchTweets {
         key,
-        max_id: state.tweets.last().map(|t| t.id.clone()),
+        max_id: state.tweets.last().map(|t| t.cursor().to_string()),
     }]
 }
 
@@ -303,15 +309,24 @@ fn receive(state: &mut TweetState, key: &TimelineKey, tweets: &[TweetDto], older
     state.loading = false;
     state.has_more = tweets.len() >= PAGE_DEFAULT as usize;
     if older {
-        let fresh: Vec<_> = tweets
-            .iter()
-            .filter(|t| !state.tweets.iter().any(|s| s.id == t.id))
-            .cloned()
-            .collect();
+        let fresh = distinct(&state.tweets, tweets);
         state.tweets.extend(fresh);
     } else {
-        state.tweets = tweets.to_vec();
+        state.tweets = distinct(&[], tweets);
     }
+}
+
+/// Those of `tweets` not in `shown`, each once: a home timeline lists a
+/// tweet again when someone reposted it, and the page shows it once, where
+/// it came first (newest).
+fn distinct(shown: &[TweetDto], tweets: &[TweetDto]) -> Vec<TweetDto> {
+    let mut fresh: Vec<TweetDto> = Vec::with_capacity(tweets.len());
+    for t in tweets {
+        if !shown.iter().chain(&fresh).any(|s| s.id == t.id) {
+            fresh.push(t.clone());
+        }
+    }
+    fresh
 }
 
 #[cfg(test)]
@@ -333,6 +348,10 @@ mod tests {
             timestamp: "2026-11-26T19:00:00Z".into(),
             likes: 0,
             liked: false,
+            reposts: 0,
+            reposted: false,
+            reposted_by: None,
+            repost_id: None,
             in_reply_to: None,
             replies: 0,
             mentions: Vec::new(),
@@ -638,22 +657,25 @@ mod tests {
 
     #[test]
     fn a_like_turns_at_once_and_turns_back_if_refused() {
+        let like = |id: &str| Action::React(Reaction::Like, id.into());
         let mut state = home(vec![tweet("2", "bob"), tweet("1", "bob")]);
-        let commands = run(&mut state, Action::ToggleLike("2".into()));
+        let commands = run(&mut state, like("2"));
         assert_eq!(
             commands,
-            vec![Command::Like {
+            vec![Command::React {
+                reaction: Reaction::Like,
                 id: "2".into(),
-                like: true
+                on: true
             }]
         );
         assert!(state.tweets[0].liked);
         assert_eq!(state.tweets[0].likes, 1);
         // A second click while the first is on its way waits for it.
-        assert_eq!(run(&mut state, Action::ToggleLike("2".into())), vec![]);
+        assert_eq!(run(&mut state, like("2")), vec![]);
         run(
             &mut state,
-            Action::LikeFailed {
+            Action::ReactionFailed {
+                reaction: Reaction::Like,
                 id: "2".into(),
                 error: error("storage unavailable"),
             },
@@ -664,24 +686,97 @@ mod tests {
             state.tweet_error.as_deref(),
             Some("The like could not be saved: storage unavailable.")
         );
-        run(&mut state, Action::ToggleLike("2".into()));
-        run(&mut state, Action::LikeSaved("2".into()));
-        let unlike = run(&mut state, Action::ToggleLike("2".into()));
+        run(&mut state, like("2"));
+        run(&mut state, Action::Reacted(Reaction::Like, "2".into()));
+        let unlike = run(&mut state, like("2"));
         assert_eq!(
             unlike,
-            vec![Command::Like {
+            vec![Command::React {
+                reaction: Reaction::Like,
                 id: "2".into(),
-                like: false
+                on: false
             }]
         );
         assert_eq!((state.tweets[0].liked, state.tweets[0].likes), (false, 0));
-        assert_eq!(
-            run(&mut state, Action::ToggleLike("9".into())),
-            vec![],
-            "not shown"
-        );
-        let logged_out = reduce(&mut state, &Action::ToggleLike("2".into()), None, now());
+        assert_eq!(run(&mut state, like("9")), vec![], "not shown");
+        let logged_out = reduce(&mut state, &like("2"), None, now());
         assert_eq!(logged_out, vec![Command::Navigate("/login")]);
+    }
+
+    #[test]
+    fn a_repost_counts_at_once_apart_from_the_like() {
+        let mut state = home(vec![tweet("2", "bob")]);
+        run(&mut state, Action::React(Reaction::Like, "2".into()));
+        // The like still on its way does not hold the repost back.
+        let commands = run(&mut state, Action::React(Reaction::Repost, "2".into()));
+        assert_eq!(
+            commands,
+            vec![Command::React {
+                reaction: Reaction::Repost,
+                id: "2".into(),
+                on: true
+            }]
+        );
+        let t = &state.tweets[0];
+        assert_eq!(
+            (t.reposted, t.reposts, t.liked, t.likes),
+            (true, 1, true, 1)
+        );
+        run(
+            &mut state,
+            Action::ReactionFailed {
+                reaction: Reaction::Repost,
+                id: "2".into(),
+                error: error("storage unavailable"),
+            },
+        );
+        let t = &state.tweets[0];
+        assert_eq!((t.reposted, t.reposts, t.liked), (false, 0, true));
+        assert_eq!(
+            state.tweet_error.as_deref(),
+            Some("The repost could not be saved: storage unavailable.")
+        );
+    }
+
+    #[test]
+    fn a_tweet_listed_again_as_a_repost_shows_once_where_it_came_first() {
+        let reposted = TweetDto {
+            reposted_by: Some("cat".into()),
+            repost_id: Some("9".into()),
+            ..tweet("2", "bob")
+        };
+        let mut state = home(vec![reposted.clone(), tweet("3", "bob"), tweet("2", "bob")]);
+        let ids: Vec<&str> = state.tweets.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["2", "3"]);
+        assert_eq!(state.tweets[0].reposted_by.as_deref(), Some("cat"));
+        run(&mut state, Action::LoadOlder);
+        run(
+            &mut state,
+            Action::ReceivedTweets {
+                key: TimelineKey::Everyone,
+                tweets: vec![tweet("2", "bob"), tweet("1", "bob")],
+                older: true,
+            },
+        );
+        let ids: Vec<&str> = state.tweets.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["2", "3", "1"]);
+    }
+
+    #[test]
+    fn load_older_after_a_repost_follows_the_repost_s_place() {
+        let mut state = home(vec![TweetDto {
+            reposted_by: Some("cat".into()),
+            repost_id: Some("7".into()),
+            ..tweet("2", "bob")
+        }]);
+        let commands = run(&mut state, Action::LoadOlder);
+        assert_eq!(
+            commands,
+            vec![Command::FetchTweets {
+                key: TimelineKey::Everyone,
+                max_id: Some("7".into())
+            }]
+        );
     }
 
     #[test]

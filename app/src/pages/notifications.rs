@@ -50,6 +50,7 @@ fn item(n: NotificationDto) -> impl IntoView {
         NotificationKind::Like => "liked your tweet",
         NotificationKind::Reply => "replied to your tweet",
         NotificationKind::Mention => "mentioned you",
+        NotificationKind::Repost => "reposted your tweet",
     };
     let tweet = n.tweet.map(|tweet| {
         view! {

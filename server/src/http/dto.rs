@@ -8,7 +8,7 @@ use axum::http::HeaderValue;
 use crate::{
     domain::{Id, User},
     services::{Above, Conversation},
-    store::{AuthoredTweet, Notification},
+    store::{AuthoredTweet, Notification, Reactions},
 };
 
 /// `email` only when `is_self`: addresses are private to their owner.
@@ -31,6 +31,10 @@ pub fn tweet(authored: &AuthoredTweet) -> TweetDto {
         timestamp: authored.tweet.created_at.to_rfc3339(),
         likes: authored.likes,
         liked: false,
+        reposts: authored.reposts,
+        reposted: false,
+        reposted_by: authored.repost.as_ref().map(|r| r.by.to_string()),
+        repost_id: authored.repost.as_ref().map(|r| r.id.to_string()),
         in_reply_to: authored.tweet.in_reply_to.map(|id| id.to_string()),
         replies: authored.replies,
         mentions: authored.tweet.mentions.iter().map(|m| m.key()).collect(),
@@ -48,12 +52,19 @@ pub fn notification(n: &Notification) -> NotificationDto {
     }
 }
 
-/// `conversation` as a reader who likes those in `liked` sees it.
-pub fn thread(conversation: &Conversation, liked: &[Id]) -> Thread {
-    let shown = |t: &AuthoredTweet| TweetDto {
-        liked: liked.contains(&t.tweet.id),
-        ..tweet(t)
-    };
+/// `tweet` as a reader with `mine` sees it.
+fn seen(authored: &AuthoredTweet, mine: &Reactions) -> TweetDto {
+    let id = authored.tweet.id;
+    TweetDto {
+        liked: mine.liked.contains(&id),
+        reposted: mine.reposted.contains(&id),
+        ..tweet(authored)
+    }
+}
+
+/// `conversation` as a reader with `mine` sees it.
+pub fn thread(conversation: &Conversation, mine: &Reactions) -> Thread {
+    let shown = |t: &AuthoredTweet| seen(t, mine);
     let gone = |id: &Id, deleted| ThreadItem {
         id: id.to_string(),
         tweet: None,
@@ -78,15 +89,9 @@ pub fn thread(conversation: &Conversation, liked: &[Id]) -> Thread {
     }
 }
 
-/// `tweets` as a reader who likes those in `liked` sees them.
-pub fn tweets_liked(tweets: &[AuthoredTweet], liked: &[Id]) -> Vec<TweetDto> {
-    tweets
-        .iter()
-        .map(|t| TweetDto {
-            liked: liked.contains(&t.tweet.id),
-            ..tweet(t)
-        })
-        .collect()
+/// `tweets` as a reader with `mine` sees them.
+pub fn tweets_seen(tweets: &[AuthoredTweet], mine: &Reactions) -> Vec<TweetDto> {
+    tweets.iter().map(|t| seen(t, mine)).collect()
 }
 
 /// The user's revision as a strong `ETag`.

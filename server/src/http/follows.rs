@@ -19,7 +19,7 @@ use crate::{
     domain::User,
     error::Result,
     services::{Social, Tweets},
-    store::Page,
+    store::{AuthoredTweet, Page},
     AppState,
 };
 
@@ -117,10 +117,10 @@ async fn home(
         None,
         &page,
         found.len(),
-        found.last().map(|t| t.tweet.id),
+        found.last().map(AuthoredTweet::cursor),
     );
-    let liked = tweets.liked_among(me.user.id, &found).await?;
-    let tweets_list = dto::tweets_liked(&found, &liked);
+    let mine = tweets.reactions_among(Some(me.user.id), &found).await?;
+    let tweets_list = dto::tweets_seen(&found, &mine);
     Ok((
         link.map(|link| [(header::LINK, link)]),
         Json(TweetList { tweets_list }),

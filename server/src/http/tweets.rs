@@ -1,6 +1,6 @@
 //! `/api/v2/tweets`: the timeline, one user's tweets, posting and deleting.
 
-use app::api::{ErrorBody, NewTweet, Thread, TweetDto, TweetList};
+use app::api::{ErrorBody, NewTweet, Reaction, Thread, TweetDto, TweetList};
 use axum::{
     extract::{Path, State},
     http::{header, HeaderValue, StatusCode},
@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show, remove))
         .routes(routes!(thread))
         .routes(routes!(like, unlike))
+        .routes(routes!(repost, unrepost))
         .routes(routes!(liked_by))
         .routes(routes!(tagged))
 }
@@ -96,9 +97,9 @@ async fn list(
     // What a reader likes is theirs: only a logged-out reader's page is
     // shared, encoded once.
     let body = match reader {
-        Some(reader) => encode(dto::tweets_liked(
+        Some(reader) => encode(dto::tweets_seen(
             &found,
-            &tweets.liked_among(reader, &found).await?,
+            &tweets.reactions_among(Some(reader), &found).await?,
         )),
         None => found.encoded(|rows| encode(rows.iter().map(dto::tweet).collect())),
     };
@@ -169,10 +170,10 @@ async fn thread(
         conversation.replies.len(),
         conversation.replies.last().map(|t| t.tweet.id),
     );
-    let liked = tweets.liked_in(reader, &conversation).await?;
+    let mine = tweets.reactions_in(reader, &conversation).await?;
     Ok((
         link.map(|link| [(header::LINK, link)]),
-        Json(dto::thread(&conversation, &liked)),
+        Json(dto::thread(&conversation, &mine)),
     ))
 }
 
@@ -189,7 +190,9 @@ async fn like(
     AuthUser(me): AuthUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    tweets.like(&me, parse_id(&id)?, true).await?;
+    tweets
+        .react(&me, parse_id(&id)?, Reaction::Like, true)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -205,7 +208,47 @@ async fn unlike(
     AuthUser(me): AuthUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    tweets.like(&me, parse_id(&id)?, false).await?;
+    tweets
+        .react(&me, parse_id(&id)?, Reaction::Like, false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Repost a tweet, as the logged-in user: it shows in your followers' home
+/// timelines as reposted by you. Reposting again is fine.
+#[utoipa::path(put, path = "/api/v2/tweets/{id}/repost", tag = "tweets",
+    params(("id" = String, Path, description = "tweet id")),
+    responses(
+        (status = 204, description = "you reposted it"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such tweet (or you block each other)"),
+    ))]
+async fn repost(
+    State(tweets): State<Tweets>,
+    AuthUser(me): AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    tweets
+        .react(&me, parse_id(&id)?, Reaction::Repost, true)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Undo your repost of a tweet. Undoing one you did not repost is fine.
+#[utoipa::path(delete, path = "/api/v2/tweets/{id}/repost", tag = "tweets",
+    params(("id" = String, Path, description = "tweet id")),
+    responses(
+        (status = 204, description = "you have not reposted it"),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn unrepost(
+    State(tweets): State<Tweets>,
+    AuthUser(me): AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    tweets
+        .react(&me, parse_id(&id)?, Reaction::Repost, false)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -278,16 +321,13 @@ pub(super) async fn list_response(
         extra,
         page,
         found.len(),
-        found.last().map(|t| t.tweet.id),
+        found.last().map(AuthoredTweet::cursor),
     );
-    let liked = match reader {
-        Some(reader) => tweets.liked_among(reader, found).await?,
-        None => Vec::new(),
-    };
+    let mine = tweets.reactions_among(reader, found).await?;
     Ok((
         link.map(|link| [(header::LINK, link)]),
         Json(TweetList {
-            tweets_list: dto::tweets_liked(found, &liked),
+            tweets_list: dto::tweets_seen(found, &mine),
         }),
     ))
 }

@@ -5,7 +5,7 @@
 //! the refusal and what was typed.
 
 use app::{
-    api::{LoginRequest, NewTweet, SignUp, UpdateUser, Values},
+    api::{LoginRequest, NewTweet, Reaction, SignUp, UpdateUser, Values},
     flux::{FormFeedback, FormKind, RelationChange},
 };
 use axum::{
@@ -331,7 +331,8 @@ pub(super) async fn relationship(
     }
 }
 
-/// `/t/:id/delete`, `/t/:id/like`, `/t/:id/unlike`: then back to the page
+/// `/t/:id/delete`, `/t/:id/like`, `/t/:id/unlike`, `/t/:id/repost`,
+/// `/t/:id/unrepost`: then back to the page
 /// the form was on (`next`). A tweet that is gone, or was never yours to
 /// delete, is not there to change: the page shows as it is.
 pub(super) async fn tweet_action(
@@ -347,9 +348,11 @@ pub(super) async fn tweet_action(
     let back = local_path(&next);
     let done = match (crate::http::extract::parse_id(&id), action.as_str()) {
         (Ok(id), "delete") => state.tweets.delete(&me, id).await,
-        (Ok(id), "like") => state.tweets.like(&me, id, true).await,
-        (Ok(id), "unlike") => state.tweets.like(&me, id, false).await,
-        (_, "delete" | "like" | "unlike") => Err(Error::NotFound),
+        (Ok(id), "like") => state.tweets.react(&me, id, Reaction::Like, true).await,
+        (Ok(id), "unlike") => state.tweets.react(&me, id, Reaction::Like, false).await,
+        (Ok(id), "repost") => state.tweets.react(&me, id, Reaction::Repost, true).await,
+        (Ok(id), "unrepost") => state.tweets.react(&me, id, Reaction::Repost, false).await,
+        (_, "delete" | "like" | "unlike" | "repost" | "unrepost") => Err(Error::NotFound),
         _ => {
             return post
                 .refused(

@@ -322,8 +322,8 @@ async fn conversation(
     let id = crate::http::extract::parse_id(id)?;
     let reader = me.map(|me| me.user.id);
     let conversation = state.tweets.thread(reader, id, page).await?;
-    let liked = state.tweets.liked_in(reader, &conversation).await?;
-    Ok(dto::thread(&conversation, &liked))
+    let mine = state.tweets.reactions_in(reader, &conversation).await?;
+    Ok(dto::thread(&conversation, &mine))
 }
 
 /// A page of `key`'s timeline as `me` sees it.
@@ -351,11 +351,8 @@ async fn timeline_page(
         // The thread page loads its conversation itself (`thread`).
         TimelineKey::Replies(_) => return Err(Error::NotFound),
     };
-    let liked = match reader {
-        Some(reader) => state.tweets.liked_among(reader, &found).await?,
-        None => Vec::new(),
-    };
-    Ok(dto::tweets_liked(&found, &liked))
+    let mine = state.tweets.reactions_among(reader, &found).await?;
+    Ok(dto::tweets_seen(&found, &mine))
 }
 
 /// The card of the user called `name` (none if nobody is), with how `me`

@@ -141,9 +141,13 @@ impl Social {
         Ok(self.store.follows.followers(id, page).await?)
     }
 
-    /// `me`'s home timeline: their tweets and those of whom they follow.
+    /// `me`'s home timeline: their tweets and those of whom they follow,
+    /// and what those reposted, without the tweets of whom `me` blocks or
+    /// is blocked by.
     pub async fn home(&self, me: &User, page: Page) -> Result<Vec<AuthoredTweet>> {
-        Ok(self.store.follows.home_timeline(me.id, page).await?)
+        let graph = &self.store.follows;
+        let hidden = graph.hidden_from(me.id).await?;
+        Ok(graph.home_timeline(me.id, &hidden, page).await?)
     }
 
     pub async fn counts(&self, id: Id) -> Result<FollowCounts> {

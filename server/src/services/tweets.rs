@@ -15,7 +15,7 @@ use super::{limits::Limits, sessions::SignedIn};
 use crate::{
     domain::{Id, Tweet, TweetBody, Username},
     error::{Error, Fields, Result},
-    store::{Ancestor, AuthoredTweet, Page, Store, StoreError},
+    store::{Ancestor, AuthoredTweet, Page, Reaction, Reactions, Store, StoreError},
 };
 
 #[derive(Clone)]
@@ -74,6 +74,8 @@ impl Tweets {
             author: me.user.username.clone(),
             likes: 0,
             replies: 0,
+            reposts: 0,
+            repost: None,
         })
     }
 
@@ -158,10 +160,10 @@ impl Tweets {
         Ok(())
     }
 
-    /// `me` likes tweet `id` (`like`), or no longer does. Liking again
-    /// changes nothing. A tweet whose author `me` blocks or is blocked by
-    /// is not there for them (404).
-    pub async fn like(&self, me: &SignedIn, id: Id, like: bool) -> Result<()> {
+    /// `me` likes or reposts tweet `id` (`on`), or undoes it. Doing it
+    /// again changes nothing. A tweet whose author `me` blocks or is
+    /// blocked by is not there for them (404).
+    pub async fn react(&self, me: &SignedIn, id: Id, reaction: Reaction, on: bool) -> Result<()> {
         let tweet = self.get(id).await?;
         if self
             .hidden_for(Some(me.user.id))
@@ -170,15 +172,18 @@ impl Tweets {
         {
             return Err(Error::NotFound);
         }
-        let likes = &self.store.likes;
-        let changed = if like {
-            match likes.like(me.user.id, id).await {
-                // The tweet or the liker went meanwhile.
+        let reactions = &self.store.reactions;
+        let changed = if on {
+            match reactions
+                .react(reaction, me.user.id, id, Id::generate())
+                .await
+            {
+                // The tweet or the user went meanwhile.
                 Err(StoreError::NotFound) => return Err(Error::NotFound),
                 result => result?,
             }
         } else {
-            likes.unlike(me.user.id, id).await?
+            reactions.unreact(reaction, me.user.id, id).await?
         };
         if changed {
             self.newest.invalidate();
@@ -186,23 +191,31 @@ impl Tweets {
         Ok(())
     }
 
-    /// Which tweets of `conversation` `reader` likes (none for nobody).
-    pub async fn liked_in(
+    /// Which tweets of `conversation` `reader` likes and reposted (none
+    /// for nobody).
+    pub async fn reactions_in(
         &self,
         reader: Option<Id>,
         conversation: &Conversation,
-    ) -> Result<Vec<Id>> {
+    ) -> Result<Reactions> {
         let Some(reader) = reader else {
-            return Ok(Vec::new());
+            return Ok(Reactions::default());
         };
         let ids: Vec<Id> = conversation.tweets().map(|t| t.tweet.id).collect();
-        Ok(self.store.likes.liked_among(reader, &ids).await?)
+        Ok(self.store.reactions.reactions_among(reader, &ids).await?)
     }
 
-    /// Which of `tweets` `reader` likes.
-    pub async fn liked_among(&self, reader: Id, tweets: &[AuthoredTweet]) -> Result<Vec<Id>> {
+    /// Which of `tweets` `reader` likes and reposted (none for nobody).
+    pub async fn reactions_among(
+        &self,
+        reader: Option<Id>,
+        tweets: &[AuthoredTweet],
+    ) -> Result<Reactions> {
+        let Some(reader) = reader else {
+            return Ok(Reactions::default());
+        };
         let ids: Vec<Id> = tweets.iter().map(|t| t.tweet.id).collect();
-        Ok(self.store.likes.liked_among(reader, &ids).await?)
+        Ok(self.store.reactions.reactions_among(reader, &ids).await?)
     }
 
     /// The tweets `user` likes, newest tweet first (404 for nobody).
@@ -210,7 +223,7 @@ impl Tweets {
         if self.store.users.by_id(user).await?.is_none() {
             return Err(Error::NotFound);
         }
-        Ok(self.store.likes.liked_tweets(user, page).await?)
+        Ok(self.store.reactions.liked_tweets(user, page).await?)
     }
 
     /// The tweets with hashtag `tag`, newest first, as `reader` may see

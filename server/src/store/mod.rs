@@ -12,13 +12,13 @@ use std::sync::Arc;
 
 pub use error::{Conflict, StoreError, StoreResult};
 pub use traits::{
-    FollowStore, Health, LikeStore, NotificationStore, OutboxStore, ReleaseStore, SessionStore,
-    TweetStore, UserStore,
+    FollowStore, Health, NotificationStore, OutboxStore, Reaction, ReactionStore, ReleaseStore,
+    SessionStore, TweetStore, UserStore,
 };
 pub use types::{
     Ancestor, ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Limit, NewSession,
-    Notification, Page, Pending, RebuildReport, RecordedEvent, Session, TokenHash, TweetChange,
-    TweetEvent,
+    Notification, Page, Pending, Reactions, RebuildReport, RecordedEvent, Repost, Session,
+    TokenHash, TweetChange, TweetEvent,
 };
 
 use crate::config::{Config, StoreChoice};
@@ -34,7 +34,7 @@ pub struct Store {
     pub health: Arc<dyn Health>,
     pub outbox: Arc<dyn OutboxStore>,
     pub follows: Arc<dyn FollowStore>,
-    pub likes: Arc<dyn LikeStore>,
+    pub reactions: Arc<dyn ReactionStore>,
     pub notifications: Arc<dyn NotificationStore>,
 }
 
@@ -49,7 +49,7 @@ impl Store {
             + Health
             + OutboxStore
             + FollowStore
-            + LikeStore
+            + ReactionStore
             + NotificationStore
             + 'static,
     {
@@ -62,7 +62,7 @@ impl Store {
             health: adapter.clone(),
             outbox: adapter.clone(),
             follows: adapter.clone(),
-            likes: adapter.clone(),
+            reactions: adapter.clone(),
             notifications: adapter,
         }
     }

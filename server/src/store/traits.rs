@@ -6,9 +6,10 @@ use async_trait::async_trait;
 
 use super::{
     Ancestor, ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Limit, Notification, Page,
-    Pending, RebuildReport, RecordedEvent, Session, StoreResult, TokenHash, TweetEvent,
+    Pending, Reactions, RebuildReport, RecordedEvent, Session, StoreResult, TokenHash, TweetEvent,
 };
 use crate::domain::{Email, Id, Timestamp, Tweet, User, Username};
+pub use app::api::Reaction;
 
 /// The users: their event streams and the read model projected from them in
 /// the same transaction, so the two never disagree.
@@ -139,21 +140,31 @@ pub trait FollowStore: Send + Sync {
     async fn followers(&self, user: Id, page: Page) -> StoreResult<Vec<User>>;
     async fn follow_counts(&self, user: Id) -> StoreResult<FollowCounts>;
     /// `user`'s home timeline: their tweets and those of whom they follow,
-    /// newest first.
-    async fn home_timeline(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>>;
+    /// and what those reposted ([`AuthoredTweet::repost`]), newest first by
+    /// [`AuthoredTweet::cursor`], without the tweets of `hidden` authors.
+    /// A tweet may be there twice (as itself and reposted): each is an
+    /// entry of its own.
+    async fn home_timeline(
+        &self,
+        user: Id,
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<AuthoredTweet>>;
 }
 
-/// Who likes which tweet. Each tweet's count comes with it
-/// ([`AuthoredTweet::likes`]), kept in the same transaction.
+/// Who likes and who reposted which tweet. Each tweet's counts come with it
+/// ([`AuthoredTweet::likes`], [`AuthoredTweet::reposts`]), kept in the same
+/// transaction, as is the notification to its author.
 #[async_trait]
-pub trait LikeStore: Send + Sync {
-    /// `user` likes `tweet`; whether that is new. `NotFound` if the tweet
-    /// (or the user) does not exist.
-    async fn like(&self, user: Id, tweet: Id) -> StoreResult<bool>;
-    /// Whether `user` liked `tweet` until now.
-    async fn unlike(&self, user: Id, tweet: Id) -> StoreResult<bool>;
-    /// Which of `tweets` `user` likes.
-    async fn liked_among(&self, user: Id, tweets: &[Id]) -> StoreResult<Vec<Id>>;
+pub trait ReactionStore: Send + Sync {
+    /// `user`'s `reaction` to `tweet`, with its own time-ordered `id` (a
+    /// repost's place in timelines); whether that is new. `NotFound` if
+    /// the tweet or the user is not there.
+    async fn react(&self, reaction: Reaction, user: Id, tweet: Id, id: Id) -> StoreResult<bool>;
+    /// Whether `user` had that `reaction` to `tweet` until now.
+    async fn unreact(&self, reaction: Reaction, user: Id, tweet: Id) -> StoreResult<bool>;
+    /// Which of `tweets` `user` likes and which they reposted.
+    async fn reactions_among(&self, user: Id, tweets: &[Id]) -> StoreResult<Reactions>;
     /// The tweets `user` likes, by tweet id, newest first.
     async fn liked_tweets(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>>;
 }

@@ -171,6 +171,32 @@ pub struct AuthoredTweet {
     pub likes: u64,
     /// How many replies it has.
     pub replies: u64,
+    /// How many reposted it.
+    pub reposts: u64,
+    /// On a home timeline, the repost that brought it there.
+    pub repost: Option<Repost>,
+}
+
+impl AuthoredTweet {
+    /// Where it stands in its timeline: the repost's id, else its own.
+    pub fn cursor(&self) -> Id {
+        self.repost.as_ref().map_or(self.tweet.id, |r| r.id)
+    }
+}
+
+/// A tweet reposted by `by` (its username), as repost `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repost {
+    pub id: Id,
+    pub by: Username,
+}
+
+/// Which of some tweets a user likes and which they reposted
+/// ([`super::ReactionStore::reactions_among`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reactions {
+    pub liked: Vec<Id>,
+    pub reposted: Vec<Id>,
 }
 
 /// Something `actor` did that concerns a user ([`super::NotificationStore`]).

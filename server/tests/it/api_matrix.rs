@@ -52,6 +52,9 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("PUT", "/api/v2/tweets/{id}/like", LoggedIn),
     ("DELETE", "/api/v2/tweets/{id}/like", LoggedIn),
     ("GET", "/api/v1/users/{id}/likes", Anyone),
+    // So is a repost.
+    ("PUT", "/api/v2/tweets/{id}/repost", LoggedIn),
+    ("DELETE", "/api/v2/tweets/{id}/repost", LoggedIn),
     ("GET", "/api/v2/tags/{tag}", Anyone),
     ("GET", "/api/v2/search/tweets", Anyone),
     ("GET", "/api/v2/search/users", Anyone),

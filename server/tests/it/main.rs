@@ -17,6 +17,7 @@ mod api_likes;
 mod api_matrix;
 mod api_notifications;
 mod api_replies;
+mod api_reposts;
 mod api_search;
 mod api_security;
 mod api_sessions;

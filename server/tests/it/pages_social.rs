@@ -12,6 +12,7 @@ crate::on_both_stores!(
     blocking_from_a_profile_hides_their_tweets_from_you_and_yours_from_them,
     your_tweet_is_deleted_from_the_page_it_is_on,
     a_like_from_the_page_is_counted_and_marked_and_undone,
+    a_repost_from_the_page_shows_on_the_followers_home_as_theirs,
     a_hashtag_is_a_link_to_its_timeline_and_an_address_a_safe_link,
     a_reply_from_the_thread_page_lands_in_its_thread,
     a_mention_of_someone_who_is_there_links_to_them,
@@ -200,6 +201,45 @@ async fn your_tweet_is_deleted_from_the_page_it_is_on(backend: Backend) {
     let response = post_form(&server, &path, &next, Some(&ann)).await;
     assert_eq!(location(&response), "/");
     assert!(shown(&server, "/u/ann", None).await.is_empty());
+    server.stop().await;
+}
+
+async fn a_repost_from_the_page_shows_on_the_followers_home_as_theirs(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    let bob = sign_up(&server, "bob").await;
+    let cyd = sign_up(&server, "cyd").await;
+    assert_eq!(change(&server, &cyd, "/u/bob/follow").await.status(), 303);
+    tweet(&server, &ann, "Worth a repost").await;
+    let (_, html) = get_page(&server, "/everyone", Some(&bob)).await;
+    let id = page_data(&html).timeline.unwrap().tweets[0].id.clone();
+    let repost = format!("/t/{id}/repost");
+    assert!(html.contains(&format!(r#"action="{repost}""#)), "{html}");
+
+    let response = post_form(&server, &repost, &[("next", "/everyone")], Some(&bob)).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/everyone");
+    let (_, html) = get_page(&server, "/everyone", Some(&bob)).await;
+    let bobs = &page_data(&html).timeline.unwrap().tweets[0];
+    assert_eq!((bobs.reposts, bobs.reposted), (1, true));
+    assert!(
+        html.contains(&format!(r#"action="/t/{id}/unrepost""#)),
+        "{html}"
+    );
+
+    // Cyd follows Bob, not Ann: Ann's tweet is on her home page as Bob's
+    // repost.
+    let (_, html) = get_page(&server, "/", Some(&cyd)).await;
+    let home = page_data(&html).timeline.unwrap().tweets;
+    assert_eq!(home.len(), 1);
+    assert_eq!(home[0].tweetedby, "ann");
+    assert_eq!(home[0].reposted_by.as_deref(), Some("bob"));
+    assert!(html.contains("bob reposted"), "{html}");
+
+    let undo = format!("/t/{id}/unrepost");
+    let response = post_form(&server, &undo, &[("next", "/everyone")], Some(&bob)).await;
+    assert_eq!(response.status(), 303);
+    assert!(shown(&server, "/", Some(&cyd)).await.is_empty(), "undone");
     server.stop().await;
 }
 

@@ -6,8 +6,8 @@ use server::{
     domain::{Email, Id, Timestamp, Tweet, TweetBody, User, Username, Version},
     seed,
     store::{
-        Ancestor, Append, AuthoredTweet, Conflict, Limit, NewSession, Page, Store, StoreError,
-        TokenHash,
+        Ancestor, Append, AuthoredTweet, Conflict, Limit, NewSession, Page, Reaction, Reactions,
+        Store, StoreError, TokenHash,
     },
 };
 
@@ -365,6 +365,8 @@ async fn tweets_insert_get_with_their_author_and_only_their_author_deletes_them(
             author: ada.username.clone(),
             likes: 0,
             replies: 0,
+            reposts: 0,
+            repost: None,
         })
     );
     assert!(
@@ -823,7 +825,7 @@ async fn the_home_timeline_is_yours_and_your_follows_newest_first(store: &Store)
     let home = |page| async move {
         store
             .follows
-            .home_timeline(ada.id, page)
+            .home_timeline(ada.id, &[], page)
             .await
             .unwrap()
             .into_iter()
@@ -951,43 +953,62 @@ async fn likes_are_counted_with_the_tweet_once_per_user_and_go_with_it(store: &S
         posted.push(tweet.id);
     }
     let likes = |id| async move { store.tweets.get(id).await.unwrap().unwrap().likes };
+    let like = |user, tweet| {
+        store
+            .reactions
+            .react(Reaction::Like, user, tweet, Id::generate())
+    };
     assert_eq!(likes(posted[0]).await, 0);
-    assert!(store.likes.like(bob.id, posted[0]).await.unwrap());
-    assert!(!store.likes.like(bob.id, posted[0]).await.unwrap(), "once");
-    assert!(store.likes.like(cyd.id, posted[0]).await.unwrap());
-    assert!(store.likes.like(bob.id, posted[1]).await.unwrap());
-    assert!(
-        store.likes.like(bob.id, posted[2]).await.unwrap(),
-        "your own"
-    );
+    assert!(like(bob.id, posted[0]).await.unwrap());
+    assert!(!like(bob.id, posted[0]).await.unwrap(), "once");
+    assert!(like(cyd.id, posted[0]).await.unwrap());
+    assert!(like(bob.id, posted[1]).await.unwrap());
+    assert!(like(bob.id, posted[2]).await.unwrap(), "your own");
     assert_eq!(likes(posted[0]).await, 2);
     // The count comes with every page.
     let everyone = store.tweets.page(None, &[], page(10)).await.unwrap();
     let counts: Vec<u64> = everyone.iter().map(|t| t.likes).collect();
     assert_eq!(counts, [1, 1, 2]);
 
-    let mut liked = store.likes.liked_among(bob.id, &posted).await.unwrap();
+    let mut liked = store
+        .reactions
+        .reactions_among(bob.id, &posted)
+        .await
+        .unwrap()
+        .liked;
     liked.sort_unstable();
     assert_eq!(liked, posted);
     assert_eq!(
-        store.likes.liked_among(cyd.id, &posted[1..]).await.unwrap(),
-        Vec::<Id>::new()
+        store
+            .reactions
+            .reactions_among(cyd.id, &posted[1..])
+            .await
+            .unwrap(),
+        Reactions::default()
     );
     let ids = |found: Vec<AuthoredTweet>| found.into_iter().map(|t| t.tweet.id).collect::<Vec<_>>();
-    let bobs = store.likes.liked_tweets(bob.id, page(2)).await.unwrap();
+    let bobs = store.reactions.liked_tweets(bob.id, page(2)).await.unwrap();
     assert_eq!(ids(bobs), [posted[2], posted[1]], "newest tweet first");
     let older = store
-        .likes
+        .reactions
         .liked_tweets(bob.id, older_than(posted[1], 10))
         .await
         .unwrap();
     assert_eq!(ids(older), [posted[0]]);
 
-    assert!(store.likes.unlike(bob.id, posted[0]).await.unwrap());
-    assert!(!store.likes.unlike(bob.id, posted[0]).await.unwrap());
+    assert!(store
+        .reactions
+        .unreact(Reaction::Like, bob.id, posted[0])
+        .await
+        .unwrap());
+    assert!(!store
+        .reactions
+        .unreact(Reaction::Like, bob.id, posted[0])
+        .await
+        .unwrap());
     assert_eq!(likes(posted[0]).await, 1);
     assert!(matches!(
-        store.likes.like(bob.id, Id::generate()).await,
+        like(bob.id, Id::generate()).await,
         Err(StoreError::NotFound)
     ));
 
@@ -995,18 +1016,145 @@ async fn likes_are_counted_with_the_tweet_once_per_user_and_go_with_it(store: &S
     // the counts, and the likes of their tweets with the tweets.
     assert!(store.tweets.delete(posted[2], bob.id).await.unwrap());
     assert_eq!(
-        ids(store.likes.liked_tweets(bob.id, page(10)).await.unwrap()),
+        ids(store
+            .reactions
+            .liked_tweets(bob.id, page(10))
+            .await
+            .unwrap()),
         [posted[1]]
     );
     append(store, cyd.id, 1, vec![deleted()]).await.unwrap();
     assert_eq!(likes(posted[0]).await, 0);
     append(store, ada.id, 1, vec![deleted()]).await.unwrap();
     assert!(store
-        .likes
+        .reactions
         .liked_tweets(bob.id, page(10))
         .await
         .unwrap()
         .is_empty());
+}
+
+async fn reposts_are_counted_reach_the_followers_home_and_go_with_their_tweet(store: &Store) {
+    use app::api::NotificationKind::Repost;
+
+    let ada = register(store, "ada").await;
+    let bob = register(store, "bob").await;
+    let cyd = register(store, "cyd").await;
+    append(store, ada.id, 1, vec![follow_event(bob.id)])
+        .await
+        .unwrap();
+    let cyds = new_tweet(cyd.id, "worth sharing");
+    store.tweets.insert(&cyds).await.unwrap();
+    let bobs = new_tweet(bob.id, "mine");
+    store.tweets.insert(&bobs).await.unwrap();
+    let repost = |user: Id, tweet: Id| async move {
+        let id = Id::generate();
+        let new = store
+            .reactions
+            .react(Reaction::Repost, user, tweet, id)
+            .await
+            .unwrap();
+        (new, id)
+    };
+    let (new, repost_id) = repost(bob.id, cyds.id).await;
+    assert!(new);
+    assert!(!repost(bob.id, cyds.id).await.0, "once");
+    let counts = |id| async move {
+        let t = store.tweets.get(id).await.unwrap().unwrap();
+        (t.reposts, t.likes)
+    };
+    assert_eq!(counts(cyds.id).await, (1, 0), "a repost is no like");
+
+    let home = |hidden: Vec<Id>, page| async move {
+        store
+            .follows
+            .home_timeline(ada.id, &hidden, page)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.tweet.id, t.repost.map(|r| (r.id, r.by)), t.reposts))
+            .collect::<Vec<_>>()
+    };
+    let reposted = (cyds.id, Some((repost_id, bob.username.clone())), 1);
+    assert_eq!(
+        home(vec![], page(10)).await,
+        [reposted.clone(), (bobs.id, None, 0)],
+        "the repost where it was made, newer than bob's tweet"
+    );
+    assert_eq!(home(vec![], page(1)).await, std::slice::from_ref(&reposted));
+    assert_eq!(
+        home(vec![], older_than(repost_id, 10)).await,
+        [(bobs.id, None, 0)],
+        "the repost's id is its cursor"
+    );
+    assert_eq!(
+        home(vec![cyd.id], page(10)).await,
+        [(bobs.id, None, 0)],
+        "nor reposted for who blocks its author"
+    );
+    let cyds_home = store
+        .follows
+        .home_timeline(cyd.id, &[], page(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        cyds_home.len(),
+        1,
+        "bob's repost is not cyd's to see: she does not follow him"
+    );
+
+    let mine = store
+        .reactions
+        .reactions_among(bob.id, &[cyds.id, bobs.id])
+        .await
+        .unwrap();
+    assert_eq!(
+        mine,
+        Reactions {
+            liked: vec![],
+            reposted: vec![cyds.id]
+        }
+    );
+    let told = store
+        .notifications
+        .notifications(cyd.id, &[], page(10))
+        .await
+        .unwrap();
+    assert_eq!(told.len(), 1);
+    assert_eq!((told[0].kind, &told[0].actor), (Repost, &bob.username));
+
+    // Undone: the count, the home entry and the notification go.
+    assert!(store
+        .reactions
+        .unreact(Reaction::Repost, bob.id, cyds.id)
+        .await
+        .unwrap());
+    assert!(!store
+        .reactions
+        .unreact(Reaction::Repost, bob.id, cyds.id)
+        .await
+        .unwrap());
+    assert_eq!(counts(cyds.id).await, (0, 0));
+    assert_eq!(home(vec![], page(10)).await, [(bobs.id, None, 0)]);
+    assert_eq!(store.notifications.unread(cyd.id, &[]).await.unwrap(), 0);
+    assert!(matches!(
+        store
+            .reactions
+            .react(Reaction::Repost, bob.id, Id::generate(), Id::generate())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    // A deleted tweet takes its reposts; a deleted reposter theirs off
+    // the counts.
+    repost(bob.id, cyds.id).await;
+    repost(ada.id, bobs.id).await;
+    assert!(store.tweets.delete(cyds.id, cyd.id).await.unwrap());
+    let left: Vec<Id> = home(vec![], page(10)).await.iter().map(|e| e.0).collect();
+    assert_eq!(left, [bobs.id, bobs.id], "her own repost, and bob's tweet");
+    assert_eq!(counts(bobs.id).await, (1, 0));
+    append(store, ada.id, 2, vec![deleted()]).await.unwrap();
+    assert_eq!(counts(bobs.id).await, (0, 0));
 }
 
 async fn a_tags_tweets_are_found_by_its_lowercase_hashtag_newest_first(store: &Store) {
@@ -1214,8 +1362,19 @@ async fn notifications_tell_of_follows_likes_replies_and_mentions_once(store: &S
         .unwrap();
     let hello = new_tweet(ada.id, "hello");
     store.tweets.insert(&hello).await.unwrap();
-    assert!(store.likes.like(bob.id, hello.id).await.unwrap());
-    assert!(store.likes.like(ada.id, hello.id).await.unwrap(), "her own");
+    assert!(store
+        .reactions
+        .react(Reaction::Like, bob.id, hello.id, Id::generate())
+        .await
+        .unwrap());
+    assert!(
+        store
+            .reactions
+            .react(Reaction::Like, ada.id, hello.id, Id::generate())
+            .await
+            .unwrap(),
+        "her own"
+    );
     let mut answer = new_tweet(cyd.id, "@ada @bob hi").replying_to(hello.id);
     answer.mentions = vec![ada.username.clone(), bob.username.clone()];
     store.tweets.insert(&answer).await.unwrap();
@@ -1275,9 +1434,17 @@ async fn notifications_tell_of_follows_likes_replies_and_mentions_once(store: &S
     assert_eq!(unread(ada.id, vec![]).await, 0);
 
     // An unlike takes its notification back; liking again tells once more.
-    assert!(store.likes.unlike(bob.id, hello.id).await.unwrap());
+    assert!(store
+        .reactions
+        .unreact(Reaction::Like, bob.id, hello.id)
+        .await
+        .unwrap());
     assert_eq!(told(ada.id, vec![]).await.len(), 2);
-    assert!(store.likes.like(bob.id, hello.id).await.unwrap());
+    assert!(store
+        .reactions
+        .react(Reaction::Like, bob.id, hello.id, Id::generate())
+        .await
+        .unwrap());
     assert_eq!(unread(ada.id, vec![]).await, 1);
     // A deleted tweet takes the notifications about it; an unfollow its
     // follow; a deleted user theirs.
@@ -1408,6 +1575,7 @@ mod run {
         a_block_ends_follows_both_ways_refuses_new_ones_and_is_rebuilt,
         a_readers_blocks_either_way_hide_those_authors_from_their_pages,
         likes_are_counted_with_the_tweet_once_per_user_and_go_with_it,
+        reposts_are_counted_reach_the_followers_home_and_go_with_their_tweet,
         a_tags_tweets_are_found_by_its_lowercase_hashtag_newest_first,
         replies_are_counted_listed_oldest_first_and_threads_survive_deletions,
         a_tweets_mentions_are_kept_with_it,

@@ -119,14 +119,18 @@ impl FollowDoc {
 /// One like (`likes`): `_id` is `"<user>:<tweet>"`, so a user likes a
 /// tweet at most once. The tweet's author is kept so that their deletion
 /// finds the likes of their tweets.
+/// A repost (`reposts`) is the same, with its own id (`entry`): its place
+/// in home timelines.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LikeDoc {
+pub struct ReactionDoc {
     #[serde(rename = "_id")]
     pub id: String,
     pub user_id: i64,
     pub tweet_id: i64,
     pub author_id: i64,
     pub at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<i64>,
 }
 
 /// One block (`blocks`): `_id` is `"<blocker>:<blocked>"`.
@@ -220,6 +224,9 @@ pub struct TweetDoc {
     /// How many like it; absent on tweets from before likes.
     #[serde(default)]
     pub likes: i64,
+    /// How many reposted it; absent on tweets from before reposts.
+    #[serde(default)]
+    pub reposts: i64,
     /// Its hashtags, lowercase (`app::api::text::hashtags`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
@@ -254,6 +261,7 @@ impl From<&Tweet> for TweetDoc {
             body: t.body.as_str().to_owned(),
             created_at: date(t.created_at),
             likes: 0,
+            reposts: 0,
             tags: app::api::text::hashtags(t.body.as_str()),
             in_reply_to: t.in_reply_to.map(Id::as_i64),
             replies: 0,

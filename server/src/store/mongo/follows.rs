@@ -7,15 +7,19 @@ use async_trait::async_trait;
 use futures::TryStreamExt;
 use mongodb::{bson::doc, error::Error as DriverError, ClientSession};
 
+use std::collections::HashMap;
+
 use super::{
-    docs::{BlockDoc, FollowDoc, UserDoc},
+    docs::{BlockDoc, FollowDoc, ReactionDoc, TweetDoc, UserDoc},
     page_filter_on,
     tweets::Order,
     MongoStore,
 };
 use crate::{
-    domain::{user::FollowChange, Id, User},
-    store::{AuthoredTweet, Conflict, FollowCounts, FollowStore, Page, StoreError, StoreResult},
+    domain::{user::FollowChange, Id, User, Username},
+    store::{
+        AuthoredTweet, Conflict, FollowCounts, FollowStore, Page, Repost, StoreError, StoreResult,
+    },
 };
 
 impl MongoStore {
@@ -245,7 +249,14 @@ impl FollowStore for MongoStore {
         })
     }
 
-    async fn home_timeline(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
+    /// Two newest-first queries merged: the tweets of the authors and
+    /// their reposts, each cut at the page's size.
+    async fn home_timeline(
+        &self,
+        user: Id,
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<AuthoredTweet>> {
         let id = user.as_i64();
         let follows: Vec<FollowDoc> = self
             .within(async {
@@ -260,7 +271,63 @@ impl FollowStore for MongoStore {
         let authors: Vec<i64> = std::iter::once(id)
             .chain(follows.iter().map(|f| f.followee_id))
             .collect();
-        let filter = doc! { "author_id": { "$in": &authors } };
-        self.tweets_where(filter, &page, Order::NewestFirst).await
+        let hidden: Vec<i64> = hidden.iter().map(|h| h.as_i64()).collect();
+        let mut filter = doc! { "author_id": { "$in": &authors } };
+        if !hidden.is_empty() {
+            filter.insert("$and", vec![doc! { "author_id": { "$nin": &hidden } }]);
+        }
+        let mut entries = self.tweets_where(filter, &page, Order::NewestFirst).await?;
+
+        let filter = page_filter_on(
+            doc! { "user_id": { "$in": &authors }, "author_id": { "$nin": &hidden } },
+            "entry",
+            &page,
+        );
+        let reposts: Vec<ReactionDoc> = self
+            .within(async {
+                self.reposts
+                    .find(filter)
+                    .sort(doc! { "entry": -1 })
+                    .limit(i64::from(page.limit.get()))
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        if !reposts.is_empty() {
+            let ids: Vec<i64> = reposts.iter().map(|r| r.tweet_id).collect();
+            let docs: Vec<TweetDoc> = self
+                .within(async {
+                    self.tweets
+                        .find(doc! { "_id": { "$in": ids } })
+                        .max_time(self.timeout)
+                        .await?
+                        .try_collect()
+                        .await
+                })
+                .await?;
+            let reposted: HashMap<Id, AuthoredTweet> = self
+                .with_authors(docs)
+                .await?
+                .into_iter()
+                .map(|t| (t.tweet.id, t))
+                .collect();
+            let reposters = self
+                .usernames(reposts.iter().map(|r| r.user_id).collect())
+                .await?;
+            entries.extend(reposts.iter().filter_map(|r| {
+                // A tweet or reposter gone between the reads is gone.
+                let mut tweet = reposted.get(&Id::from_i64(r.tweet_id))?.clone();
+                tweet.repost = Some(Repost {
+                    id: Id::from_i64(r.entry?),
+                    by: Username::from_stored(reposters.get(&r.user_id)?.clone()),
+                });
+                Some(tweet)
+            }));
+        }
+        entries.sort_unstable_by_key(|t| std::cmp::Reverse(t.cursor()));
+        entries.truncate(page.limit.get().into());
+        Ok(entries)
     }
 }

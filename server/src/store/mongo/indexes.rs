@@ -116,6 +116,15 @@ pub async fn ensure(store: &MongoStore) -> StoreResult<()> {
             index(doc! { "author_id": 1 }, "of_author", false),
         ]))
         .await?;
+    // A user's reposts newest first (home timelines merge them); a
+    // tweet's, and an author's, to remove them with it.
+    store
+        .within(store.reposts.create_indexes([
+            index(doc! { "user_id": 1, "entry": -1 }, "reposted", false),
+            index(doc! { "tweet_id": 1 }, "of_tweet", false),
+            index(doc! { "author_id": 1 }, "of_author", false),
+        ]))
+        .await?;
     store
         .within(store.tweets.create_indexes([index(
             doc! { "author_id": 1, "_id": -1 },

@@ -14,9 +14,9 @@ mod docs;
 mod errors;
 mod follows;
 mod indexes;
-mod likes;
 mod notifications;
 mod outbox;
+mod reactions;
 mod releases;
 mod sessions;
 mod tweets;
@@ -32,8 +32,8 @@ use mongodb::{
 };
 
 use self::docs::{
-    BlockDoc, EventDoc, FollowDoc, LikeDoc, NotificationDoc, ReleaseDoc, SessionDoc, TombstoneDoc,
-    TweetDoc, TweetEventDoc, UserDoc,
+    BlockDoc, EventDoc, FollowDoc, NotificationDoc, ReactionDoc, ReleaseDoc, SessionDoc,
+    TombstoneDoc, TweetDoc, TweetEventDoc, UserDoc,
 };
 use super::{Health, StoreError, StoreResult};
 
@@ -68,7 +68,8 @@ pub struct MongoStore {
     tweet_events: Collection<TweetEventDoc>,
     follows: Collection<FollowDoc>,
     blocks: Collection<BlockDoc>,
-    likes: Collection<LikeDoc>,
+    likes: Collection<ReactionDoc>,
+    reposts: Collection<ReactionDoc>,
     deleted_tweets: Collection<TombstoneDoc>,
     notifications: Collection<NotificationDoc>,
     sessions: Collection<SessionDoc>,
@@ -120,6 +121,7 @@ impl MongoStore {
             follows: db.collection("follows"),
             blocks: db.collection("blocks"),
             likes: db.collection("likes"),
+            reposts: db.collection("reposts"),
             deleted_tweets: db.collection("deleted_tweets"),
             notifications: db.collection("notifications"),
             sessions: db.collection("sessions"),

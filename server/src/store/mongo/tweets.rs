@@ -99,11 +99,12 @@ impl TweetStore for MongoStore {
                             .delete_many(doc! { "tweet_id": event.tweet_id })
                             .session(&mut *session)
                             .await?;
-                        store
-                            .likes
-                            .delete_many(doc! { "tweet_id": event.tweet_id })
-                            .session(&mut *session)
-                            .await?;
+                        for reactions in [&store.likes, &store.reposts] {
+                            reactions
+                                .delete_many(doc! { "tweet_id": event.tweet_id })
+                                .session(&mut *session)
+                                .await?;
+                        }
                         store
                             .tweet_events
                             .insert_one(event)
@@ -385,7 +386,32 @@ impl MongoStore {
         if docs.is_empty() {
             return Ok(Vec::new());
         }
-        let mut ids: Vec<i64> = docs.iter().map(|t| t.author_id).collect();
+        let names = self
+            .usernames(docs.iter().map(|t| t.author_id).collect())
+            .await?;
+        Ok(docs
+            .into_iter()
+            .filter_map(|doc| {
+                // An author's tweets go in the transaction that deletes
+                // them; one missing here is a read between two snapshots.
+                let author = Username::from_stored(names.get(&doc.author_id)?.clone());
+                let count = |n: i64| n.max(0) as u64;
+                let (likes, replies, reposts) =
+                    (count(doc.likes), count(doc.replies), count(doc.reposts));
+                Some(AuthoredTweet {
+                    tweet: Tweet::from(doc),
+                    author,
+                    likes,
+                    replies,
+                    reposts,
+                    repost: None,
+                })
+            })
+            .collect())
+    }
+
+    /// The usernames of the users `ids`, in one query.
+    pub(super) async fn usernames(&self, mut ids: Vec<i64>) -> StoreResult<HashMap<i64, String>> {
         ids.sort_unstable();
         ids.dedup();
         let authors: Vec<AuthorDoc> = self
@@ -400,21 +426,6 @@ impl MongoStore {
                     .await
             })
             .await?;
-        let names: HashMap<i64, String> = authors.into_iter().map(|a| (a.id, a.username)).collect();
-        Ok(docs
-            .into_iter()
-            .filter_map(|doc| {
-                // An author's tweets go in the transaction that deletes
-                // them; one missing here is a read between two snapshots.
-                let author = Username::from_stored(names.get(&doc.author_id)?.clone());
-                let (likes, replies) = (doc.likes.max(0) as u64, doc.replies.max(0) as u64);
-                Some(AuthoredTweet {
-                    tweet: Tweet::from(doc),
-                    author,
-                    likes,
-                    replies,
-                })
-            })
-            .collect())
+        Ok(authors.into_iter().map(|a| (a.id, a.username)).collect())
     }
 }

@@ -14,7 +14,7 @@ use mongodb::{
 };
 
 use super::{
-    docs::{BlockDoc, EventDoc, FollowDoc, LikeDoc, SessionDoc, TweetDoc, UserDoc},
+    docs::{BlockDoc, EventDoc, FollowDoc, ReactionDoc, SessionDoc, TweetDoc, UserDoc},
     durable_writes, indexes, page_filter, MongoStore,
 };
 use crate::{
@@ -264,28 +264,30 @@ impl MongoStore {
                     .session(&mut *session)
                     .await?;
                 self.leave_conversations(session, &in_conversations).await?;
-                // The likes of their tweets go with the tweets; their likes
-                // of others' tweets leave those tweets' counts.
-                let liked: Vec<LikeDoc> = self
-                    .likes
-                    .find(doc! { "user_id": id })
-                    .session(&mut *session)
-                    .await?
-                    .stream(&mut *session)
-                    .try_collect()
-                    .await?;
-                let liked: Vec<i64> = liked.iter().map(|l| l.tweet_id).collect();
-                self.tweets
-                    .update_many(
-                        doc! { "_id": { "$in": liked } },
-                        doc! { "$inc": { "likes": -1 } },
-                    )
-                    .session(&mut *session)
-                    .await?;
-                self.likes
-                    .delete_many(doc! { "$or": [{ "user_id": id }, { "author_id": id }] })
-                    .session(&mut *session)
-                    .await?;
+                // The likes and reposts of their tweets go with the
+                // tweets; theirs of others' tweets leave those tweets'
+                // counts.
+                for (reactions, count) in [(&self.likes, "likes"), (&self.reposts, "reposts")] {
+                    let theirs: Vec<ReactionDoc> = reactions
+                        .find(doc! { "user_id": id })
+                        .session(&mut *session)
+                        .await?
+                        .stream(&mut *session)
+                        .try_collect()
+                        .await?;
+                    let tweets: Vec<i64> = theirs.iter().map(|r| r.tweet_id).collect();
+                    self.tweets
+                        .update_many(
+                            doc! { "_id": { "$in": tweets } },
+                            doc! { "$inc": { count: -1 } },
+                        )
+                        .session(&mut *session)
+                        .await?;
+                    reactions
+                        .delete_many(doc! { "$or": [{ "user_id": id }, { "author_id": id }] })
+                        .session(&mut *session)
+                        .await?;
+                }
                 self.sessions
                     .delete_many(doc! { "user_id": id })
                     .session(&mut *session)

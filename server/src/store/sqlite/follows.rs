@@ -10,8 +10,8 @@ use super::{
     rows, SqliteStore,
 };
 use crate::{
-    domain::{user::FollowChange, Id, User},
-    store::{AuthoredTweet, Conflict, FollowCounts, FollowStore, Page, StoreResult},
+    domain::{user::FollowChange, Id, User, Username},
+    store::{AuthoredTweet, Conflict, FollowCounts, FollowStore, Page, Repost, StoreResult},
 };
 
 /// Applies one change of `follower`'s (the user whose stream it is) to
@@ -130,27 +130,55 @@ impl FollowStore for SqliteStore {
             .await
     }
 
-    /// The tweets stay the outer loop (newest first by rowid), each
-    /// checked against the follow set: a page costs the tweets scanned
-    /// until it is full, not the follow set's size.
-    async fn home_timeline(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
+    /// Two newest-first scans merged: the tweets (by rowid) and the
+    /// reposts (by their id's index), each checked against the follow set
+    /// and cut at the page's size before the merge, so a page costs the
+    /// rows scanned until it is full, not the follow set's size.
+    async fn home_timeline(
+        &self,
+        user: Id,
+        hidden: &[Id],
+        page: Page,
+    ) -> StoreResult<Vec<AuthoredTweet>> {
         let (max, since, limit) = rows::page_bounds(&page);
+        let hidden = super::tweets::json_ids(hidden);
         self.readers
             .read(move |conn| {
                 let sql = format!(
-                    "SELECT {} FROM tweets t CROSS JOIN users u ON u.id = t.author_id
-                     WHERE (t.author_id = ?4 OR t.author_id IN
-                            (SELECT followee_id FROM follows WHERE follower_id = ?4))
-                       AND t.id < ?1 AND t.id > ?2
-                     ORDER BY t.id DESC LIMIT ?3",
+                    "WITH entries (entry, tweet_id, reposter) AS (
+                         SELECT * FROM (
+                             SELECT t.id, t.id, NULL FROM tweets t
+                             WHERE (t.author_id = ?4 OR t.author_id IN
+                                    (SELECT followee_id FROM follows WHERE follower_id = ?4))
+                               AND t.id < ?1 AND t.id > ?2
+                               AND t.author_id NOT IN (SELECT value FROM json_each(?5))
+                             ORDER BY t.id DESC LIMIT ?3)
+                         UNION ALL
+                         SELECT * FROM (
+                             SELECT r.id, r.tweet_id, r.user_id FROM reposts r
+                             CROSS JOIN tweets rt ON rt.id = r.tweet_id
+                             WHERE (r.user_id = ?4 OR r.user_id IN
+                                    (SELECT followee_id FROM follows WHERE follower_id = ?4))
+                               AND r.id < ?1 AND r.id > ?2
+                               AND rt.author_id NOT IN (SELECT value FROM json_each(?5))
+                             ORDER BY r.id DESC LIMIT ?3))
+                     SELECT {}, e.entry, ru.username FROM entries e
+                     CROSS JOIN tweets t ON t.id = e.tweet_id
+                     CROSS JOIN users u ON u.id = t.author_id
+                     LEFT JOIN users ru ON ru.id = e.reposter
+                     ORDER BY e.entry DESC LIMIT ?3",
                     rows::AUTHORED_TWEET
                 );
                 Ok(conn
                     .prepare_cached(&sql)?
-                    .query_map(
-                        params![max, since, limit, user.as_i64()],
-                        rows::authored_tweet,
-                    )?
+                    .query_map(params![max, since, limit, user.as_i64(), hidden], |row| {
+                        let mut tweet = rows::authored_tweet(row)?;
+                        tweet.repost = row.get::<_, Option<String>>(11)?.map(|by| Repost {
+                            id: Id::from_i64(row.get(10).unwrap_or_default()),
+                            by: Username::from_stored(by),
+                        });
+                        Ok(tweet)
+                    })?
                     .collect::<Result<_, _>>()?)
             })
             .await

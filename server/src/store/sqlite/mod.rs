@@ -5,9 +5,9 @@
 
 mod errors;
 mod follows;
-mod likes;
 mod notifications;
 mod outbox;
+mod reactions;
 mod readers;
 mod releases;
 mod rows;

@@ -77,7 +77,7 @@ pub fn upsert_user(conn: &Connection, table: &'static str, user: &User) -> Store
 /// them.
 pub const AUTHORED_TWEET: &str =
     "t.id, t.author_id, t.body, t.created_at, u.username, t.likes, t.in_reply_to, t.replies, \
-     t.mentions";
+     t.mentions, t.reposts";
 
 pub fn authored_tweet(row: &Row<'_>) -> rusqlite::Result<AuthoredTweet> {
     Ok(AuthoredTweet {
@@ -96,6 +96,8 @@ pub fn authored_tweet(row: &Row<'_>) -> rusqlite::Result<AuthoredTweet> {
         author: Username::from_stored(row.get::<_, String>(4)?),
         likes: row.get::<_, i64>(5)?.max(0) as u64,
         replies: row.get::<_, i64>(7)?.max(0) as u64,
+        reposts: row.get::<_, i64>(9)?.max(0) as u64,
+        repost: None,
     })
 }
 

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0009_mentions.sql"),
     include_str!("../../../migrations/sqlite/0010_notifications.sql"),
     include_str!("../../../migrations/sqlite/0011_search.sql"),
+    include_str!("../../../migrations/sqlite/0012_reposts.sql"),
 ];
 
 /// How long a connection waits for a lock before the store reports itself

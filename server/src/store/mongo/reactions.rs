@@ -1,31 +1,52 @@
-//! Likes on MongoDB: the `likes` collection and each tweet's `likes`
-//! count, changed together in one transaction that also writes the tweet
-//! and the user, so a like conflicts with their concurrent deletion
-//! instead of outliving it.
+//! Likes and reposts on MongoDB: the `likes` and `reposts` collections and
+//! each tweet's counts, changed together in one transaction that also
+//! writes the tweet and the user, so a like or repost conflicts with their
+//! concurrent deletion instead of outliving it.
 
-use app::api::NotificationKind;
 use async_trait::async_trait;
 use futures::{FutureExt, TryStreamExt};
-use mongodb::{bson::doc, error::Error as DriverError};
+use mongodb::{bson::doc, error::Error as DriverError, Collection};
 
 use super::{
-    docs::{LikeDoc, TweetDoc},
+    docs::{ReactionDoc, TweetDoc},
     durable_writes, page_filter_on, MongoStore,
 };
 use crate::{
     domain::{Id, Timestamp},
-    store::{AuthoredTweet, LikeStore, Page, StoreError, StoreResult},
+    store::{AuthoredTweet, Page, Reaction, ReactionStore, Reactions, StoreError, StoreResult},
 };
 
 fn key(user: i64, tweet: i64) -> String {
     format!("{user}:{tweet}")
 }
 
+/// The count each tweet keeps of `reaction`.
+fn count_field(reaction: Reaction) -> &'static str {
+    match reaction {
+        Reaction::Like => "likes",
+        Reaction::Repost => "reposts",
+    }
+}
+
 impl MongoStore {
-    /// Adds (`1`) or removes (`-1`) `user`'s like of `tweet`; whether it
-    /// changed anything.
-    async fn change_like(&self, user: Id, tweet: Id, by: i64) -> StoreResult<bool> {
+    pub(super) fn reactions(&self, reaction: Reaction) -> &Collection<ReactionDoc> {
+        match reaction {
+            Reaction::Like => &self.likes,
+            Reaction::Repost => &self.reposts,
+        }
+    }
+
+    /// Adds (`Some(id)`) or removes (`None`) `user`'s `reaction` to
+    /// `tweet`; whether it changed anything.
+    async fn change_reaction(
+        &self,
+        reaction: Reaction,
+        user: Id,
+        tweet: Id,
+        added: Option<Id>,
+    ) -> StoreResult<bool> {
         let (user, tweet) = (user.as_i64(), tweet.as_i64());
+        let by: i64 = if added.is_some() { 1 } else { -1 };
         self.within(async {
             let mut session = self.client.start_session().await?;
             session
@@ -42,22 +63,27 @@ impl MongoStore {
                         else {
                             return Err(DriverError::custom(StoreError::NotFound));
                         };
-                        let changed = if by > 0 {
-                            let like = doc! { "$setOnInsert": {
+                        let reactions = store.reactions(reaction);
+                        let changed = if let Some(id) = added {
+                            let mut new = doc! {
                                 "user_id": user, "tweet_id": tweet,
                                 "author_id": found.author_id, "at": Timestamp::now().millis(),
-                            } };
-                            store
-                                .likes
-                                .update_one(doc! { "_id": key(user, tweet) }, like)
+                            };
+                            if reaction == Reaction::Repost {
+                                new.insert("entry", id.as_i64());
+                            }
+                            reactions
+                                .update_one(
+                                    doc! { "_id": key(user, tweet) },
+                                    doc! { "$setOnInsert": new },
+                                )
                                 .upsert(true)
                                 .session(&mut *session)
                                 .await?
                                 .upserted_id
                                 .is_some()
                         } else {
-                            store
-                                .likes
+                            reactions
                                 .delete_one(doc! { "_id": key(user, tweet) })
                                 .session(&mut *session)
                                 .await?
@@ -67,7 +93,7 @@ impl MongoStore {
                         if !changed {
                             return Ok(false);
                         }
-                        let (author, kind) = (found.author_id, NotificationKind::Like);
+                        let (author, kind) = (found.author_id, reaction.notification());
                         if by > 0 {
                             let at = Timestamp::now();
                             store
@@ -78,8 +104,8 @@ impl MongoStore {
                                 .unnotify(session, author, kind, user, Some(tweet))
                                 .await?;
                         }
-                        // The liker's row: a like by a user being deleted
-                        // conflicts with that deletion.
+                        // The user's row: a like or repost by a user being
+                        // deleted conflicts with that deletion.
                         let touched = store
                             .users
                             .update_one(doc! { "_id": user }, doc! { "$set": { "like_at": tweet } })
@@ -90,7 +116,10 @@ impl MongoStore {
                         }
                         store
                             .tweets
-                            .update_one(doc! { "_id": tweet }, doc! { "$inc": { "likes": by } })
+                            .update_one(
+                                doc! { "_id": tweet },
+                                doc! { "$inc": { count_field(reaction): by } },
+                            )
                             .session(&mut *session)
                             .await?;
                         Ok(true)
@@ -104,39 +133,48 @@ impl MongoStore {
 }
 
 #[async_trait]
-impl LikeStore for MongoStore {
-    async fn like(&self, user: Id, tweet: Id) -> StoreResult<bool> {
-        self.change_like(user, tweet, 1).await
+impl ReactionStore for MongoStore {
+    async fn react(&self, reaction: Reaction, user: Id, tweet: Id, id: Id) -> StoreResult<bool> {
+        self.change_reaction(reaction, user, tweet, Some(id)).await
     }
 
-    async fn unlike(&self, user: Id, tweet: Id) -> StoreResult<bool> {
-        self.change_like(user, tweet, -1).await
+    async fn unreact(&self, reaction: Reaction, user: Id, tweet: Id) -> StoreResult<bool> {
+        self.change_reaction(reaction, user, tweet, None).await
     }
 
-    async fn liked_among(&self, user: Id, tweets: &[Id]) -> StoreResult<Vec<Id>> {
+    async fn reactions_among(&self, user: Id, tweets: &[Id]) -> StoreResult<Reactions> {
         if tweets.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Reactions::default());
         }
         let keys: Vec<String> = tweets
             .iter()
             .map(|t| key(user.as_i64(), t.as_i64()))
             .collect();
-        let found: Vec<LikeDoc> = self
-            .within(async {
-                self.likes
-                    .find(doc! { "_id": { "$in": keys } })
-                    .max_time(self.timeout)
-                    .await?
-                    .try_collect()
-                    .await
-            })
-            .await?;
-        Ok(found.iter().map(|l| Id::from_i64(l.tweet_id)).collect())
+        let among = |reaction| {
+            let keys = keys.clone();
+            async move {
+                let found: Vec<ReactionDoc> = self
+                    .within(async {
+                        self.reactions(reaction)
+                            .find(doc! { "_id": { "$in": keys } })
+                            .max_time(self.timeout)
+                            .await?
+                            .try_collect()
+                            .await
+                    })
+                    .await?;
+                StoreResult::Ok(found.iter().map(|r| Id::from_i64(r.tweet_id)).collect())
+            }
+        };
+        Ok(Reactions {
+            liked: among(Reaction::Like).await?,
+            reposted: among(Reaction::Repost).await?,
+        })
     }
 
     async fn liked_tweets(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
         let filter = page_filter_on(doc! { "user_id": user.as_i64() }, "tweet_id", &page);
-        let likes: Vec<LikeDoc> = self
+        let likes: Vec<ReactionDoc> = self
             .within(async {
                 self.likes
                     .find(filter)
