@@ -1,7 +1,8 @@
 import { test, expect, newAccount, open, person, saved, tweetsOf, uniqueName } from './helpers';
 
 // Two people in two browsers: Ann follows Bob and sees his tweets at home,
-// likes one and Bob sees the count, deletes a tweet of her own, then blocks
+// likes one and Bob sees the count, Bob likes and reposts one of hers and
+// she sees the counts and his repost at home, she deletes a tweet of her own, then blocks
 // Bob and his tweets vanish for her. Once with JavaScript (every change in place, at once) and once
 // without (a form post and a redirect back to the same page).
 
@@ -64,6 +65,24 @@ for (const js of [true, false]) {
     const own = tweetsOf(b.page).filter({ hasText: word });
     await expect(own.getByRole('button', { name: 'Like (1 like)' })).toHaveAttribute('aria-pressed', 'false');
     await expect(b.page.getByRole('button', { name: 'Follow' })).toHaveCount(0);
+
+    // Bob likes and reposts a tweet of Ann's: she sees both counts, and
+    // the repost on her home timeline as Bob's, since she follows him.
+    const news = `News ${uniqueName('news')}`;
+    expect((await a.context.request.post('/api/v2/tweets', { data: { body: news } })).status()).toBe(201);
+    await open(b.page, '/everyone', js);
+    const adas = tweetsOf(b.page).filter({ hasText: news });
+    await saved(b.page, js, 'PUT', '/like', () => adas.getByRole('button', { name: 'Like (0 likes)' }).click());
+    await expect(adas.getByRole('button', { name: 'Like (1 like)' })).toHaveAttribute('aria-pressed', 'true');
+    await saved(b.page, js, 'PUT', '/repost', () => adas.getByRole('button', { name: 'Repost (0 reposts)' }).click());
+    await expect(adas.getByRole('button', { name: 'Repost (1 repost)' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(b.page).toHaveURL('/everyone');
+    await open(a.page, '/', js);
+    const reposted = tweetsOf(a.page).filter({ hasText: news });
+    await expect(reposted).toHaveCount(1);
+    await expect(reposted).toContainText(`${bob.username} reposted`);
+    await expect(reposted.getByRole('button', { name: 'Like (1 like)' })).toHaveAttribute('aria-pressed', 'false');
+    await expect(reposted.getByRole('button', { name: 'Repost (1 repost)' })).toHaveAttribute('aria-pressed', 'false');
 
     // Ann deletes a tweet of hers, after confirming; Bob's has no Delete.
     const oops = `Oops ${uniqueName('typo')}`;

@@ -39,8 +39,11 @@ async fn request(command: Command) -> Action {
             let path = match &key {
                 TimelineKey::Home => paths::HOME_TIMELINE.to_string(),
                 TimelineKey::Everyone => paths::TWEETS.to_string(),
-                TimelineKey::Author(name) => {
+                TimelineKey::Author(name) | TimelineKey::WithReplies(name) => {
                     query.push(("tweetedby", name.clone()));
+                    if matches!(key, TimelineKey::Author(_)) {
+                        query.push(("exclude_replies", "true".into()));
+                    }
                     paths::TWEETS.to_string()
                 }
                 TimelineKey::Tag(tag) => paths::tag(tag),

@@ -79,7 +79,7 @@ impl TweetState {
 /// What the timeline says when it cannot be shown.
 fn load_error(key: &TimelineKey, error: &ErrorBody) -> String {
     match (key, error.error) {
-        (TimelineKey::Author(name), ErrorCode::NotFound) => {
+        (TimelineKey::Author(name) | TimelineKey::WithReplies(name), ErrorCode::NotFound) => {
             format!("There is no user called @{name}.")
         }
         (TimelineKey::Tag(tag), ErrorCode::NotFound) => {

@@ -26,8 +26,10 @@ pub enum TimelineKey {
     Home,
     /// Everyone's tweets (`/everyone`).
     Everyone,
-    /// One user's tweets (`/u/:username`).
+    /// One user's tweets without their replies (`/u/:username`).
     Author(String),
+    /// One user's tweets and replies (`/u/:username/with_replies`).
+    WithReplies(String),
     /// The tweets with a hashtag (`/tags/:tag`), lowercase.
     Tag(String),
     /// The replies to a tweet, oldest first (`/t/:id`).
@@ -41,7 +43,10 @@ impl TimelineKey {
         match self {
             // The only new tweets a page adds are the reader's own.
             Self::Home | Self::Everyone => true,
-            Self::Author(name) => name.eq_ignore_ascii_case(&tweet.tweetedby),
+            Self::Author(name) => {
+                name.eq_ignore_ascii_case(&tweet.tweetedby) && tweet.in_reply_to.is_none()
+            }
+            Self::WithReplies(name) => name.eq_ignore_ascii_case(&tweet.tweetedby),
             Self::Tag(tag) => crate::api::text::hashtags(&tweet.body).contains(tag),
             Self::Replies(id) => tweet.in_reply_to.as_ref() == Some(id),
             // A search's results are what the server found.

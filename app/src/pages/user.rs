@@ -7,12 +7,24 @@ use crate::{
     flux::{use_profile, TimelineKey},
 };
 
-/// `/u/:username`: one user's tweets.
+/// `/u/:username`: one user's tweets, and with their replies on
+/// `/u/:username/with_replies`, each a tab.
 #[component]
 pub fn UserPage() -> impl IntoView {
     let params = use_params_map();
     let username = Memo::new(move |_| params.with(|p| p.get("username").unwrap_or_default()));
-    let key = Signal::derive(move || TimelineKey::Author(username.get()));
+    let replies = Memo::new(move |_| params.with(|p| p.get("tab").is_some()));
+    let key = Signal::derive(move || {
+        let name = username.get();
+        if replies.get() {
+            TimelineKey::WithReplies(name)
+        } else {
+            TimelineKey::Author(name)
+        }
+    });
+    // Plain links with a full page load, as a profile's other links: the
+    // server renders the tab's first page with it.
+    let current = |on: bool| if on { "page" } else { "false" };
     // The title is rendered into the head after this lazily loaded route
     // has been rendered and its owner dropped; a reactive title read there
     // answered some renders with a 500 (a disposed value, or no arena). The
@@ -29,6 +41,22 @@ pub fn UserPage() -> impl IntoView {
             <h1 class="page-title">"@" {username}</h1>
         </Show>
         <ProfileCardView />
+        <nav class="tabs" aria-label="Tweets">
+            <a
+                href=move || format!("/u/{}", username.get())
+                rel="external"
+                aria-current=move || current(!replies.get())
+            >
+                "Tweets"
+            </a>
+            <a
+                href=move || format!("/u/{}/with_replies", username.get())
+                rel="external"
+                aria-current=move || current(replies.get())
+            >
+                "Tweets & replies"
+            </a>
+        </nav>
         <TimelineView key />
     }
     .into_any()

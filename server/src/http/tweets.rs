@@ -44,6 +44,8 @@ pub struct ListQuery {
     /// Only this user's tweets (a username).
     #[param(pattern = "^[A-Za-z0-9_]{3,30}$")]
     tweetedby: Option<String>,
+    /// With `tweetedby`: without their replies (default `false`).
+    exclude_replies: Option<bool>,
     /// 1 to 100, default 20.
     #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
@@ -81,10 +83,16 @@ async fn list(
     ),)
         .parsed()?;
     let reader = me.map(|me| me.user.id);
-    let found = tweets.timeline(reader, author.as_ref(), page).await?;
+    let replies = !query.exclude_replies.unwrap_or(false);
+    let found = tweets
+        .timeline(reader, author.as_ref().map(|a| (a, replies)), page)
+        .await?;
     let link = next_link(
         "/api/v2/tweets",
-        author.map(|a| format!("tweetedby={a}")),
+        author.map(|a| {
+            let without = if replies { "" } else { "&exclude_replies=true" };
+            format!("tweetedby={a}{without}")
+        }),
         &page,
         found.len(),
         found.last().map(|t| t.tweet.id),

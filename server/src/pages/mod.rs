@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/profile", get(profile).post(forms::profile))
         .route("/logout", get(logout).post(forms::log_out))
         .route("/u/{username}", get(user))
+        .route("/u/{username}/with_replies", get(user_with_replies))
         .route("/tags/{tag}", get(tag))
         .route("/t/{id}", get(thread).post(forms::reply))
         .route("/search", get(search))
@@ -68,8 +69,12 @@ enum View {
     SignUp,
     Profile,
     LogOut,
-    /// `/u/:username`: one user's tweets.
-    User(String),
+    /// `/u/:username`: one user's tweets, without their replies unless
+    /// `replies` (`/u/:username/with_replies`).
+    User {
+        name: String,
+        replies: bool,
+    },
     /// `/tags/:tag`: the tweets with a hashtag.
     Tag(String),
     /// `/t/:id`: a tweet in its conversation.
@@ -110,7 +115,23 @@ async fn user(
     Path(username): Path<String>,
     request: Request,
 ) -> Response {
-    show(&state, request, View::User(username)).await
+    let view = View::User {
+        name: username,
+        replies: false,
+    };
+    show(&state, request, view).await
+}
+
+async fn user_with_replies(
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+    request: Request,
+) -> Response {
+    let view = View::User {
+        name: username,
+        replies: true,
+    };
+    show(&state, request, view).await
 }
 
 async fn tag(State(state): State<AppState>, Path(tag): Path<String>, request: Request) -> Response {
@@ -206,9 +227,13 @@ async fn load(
         View::Home if me.is_some() => Some(TimelineKey::Home),
         View::Everyone => Some(TimelineKey::Everyone),
         View::Tag(tag) => Some(TimelineKey::Tag(tag.to_ascii_lowercase())),
-        View::User(name) => {
+        View::User { name, replies } => {
             data.profile = profile_card(state, me, name).await?;
-            Some(TimelineKey::Author(name.clone()))
+            Some(if *replies {
+                TimelineKey::WithReplies(name.clone())
+            } else {
+                TimelineKey::Author(name.clone())
+            })
         }
         View::Thread(id) => {
             // The thread page shows a full page of replies.
@@ -340,10 +365,14 @@ async fn timeline_page(
             state.social.home(&me.user, page).await?
         }
         TimelineKey::Everyone => state.tweets.timeline(reader, None, page).await?.to_vec(),
-        TimelineKey::Author(name) => {
+        TimelineKey::Author(name) | TimelineKey::WithReplies(name) => {
             // A name nobody can have is nobody's.
             let author = Username::parse(name).map_err(|_| Error::NotFound)?;
-            let found = state.tweets.timeline(reader, Some(&author), page).await?;
+            let replies = matches!(key, TimelineKey::WithReplies(_));
+            let found = state
+                .tweets
+                .timeline(reader, Some((&author, replies)), page)
+                .await?;
             found.to_vec()
         }
         TimelineKey::Tag(tag) => state.tweets.tagged(reader, tag, page).await?,
@@ -493,7 +522,7 @@ mod tests {
     }
 
     /// The routes `router()` gives a page.
-    const PAGES: [&str; 11] = [
+    const PAGES: [&str; 12] = [
         "/",
         "/everyone",
         "/login",
@@ -501,6 +530,7 @@ mod tests {
         "/profile",
         "/logout",
         "/u/{username}",
+        "/u/{username}/with_replies",
         "/tags/{tag}",
         "/t/{id}",
         "/notifications",

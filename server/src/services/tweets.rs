@@ -15,7 +15,7 @@ use super::{limits::Limits, sessions::SignedIn};
 use crate::{
     domain::{Id, Tweet, TweetBody, Username},
     error::{Error, Fields, Result},
-    store::{Ancestor, AuthoredTweet, Page, Reaction, Reactions, Store, StoreError},
+    store::{Ancestor, AuthoredTweet, ByAuthor, Page, Reaction, Reactions, Store, StoreError},
 };
 
 #[derive(Clone)]
@@ -263,24 +263,26 @@ impl Tweets {
     }
 
     /// Everyone's tweets, or `author`'s (404 if nobody has that name),
-    /// newest first, as `reader` may see them: without the tweets of
-    /// those they block or who block them.
+    /// with their replies or without, newest first, as `reader` may see
+    /// them: without the tweets of those they block or who block them.
     pub async fn timeline(
         &self,
         reader: Option<Id>,
-        author: Option<&Username>,
+        author: Option<(&Username, bool)>,
         page: Page,
     ) -> Result<Arc<TweetPage>> {
         let author = match author {
             None => None,
-            Some(name) => Some(
-                self.store
+            Some((name, replies)) => Some(ByAuthor {
+                id: self
+                    .store
                     .users
                     .by_username(name)
                     .await?
                     .ok_or(Error::NotFound)?
                     .id,
-            ),
+                replies,
+            }),
         };
         let hidden = self.hidden_for(reader).await?;
         // The shared newest page is everyone's only while nobody is hidden.

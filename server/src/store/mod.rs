@@ -16,9 +16,9 @@ pub use traits::{
     SessionStore, TweetStore, UserStore,
 };
 pub use types::{
-    Ancestor, ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Limit, NewSession,
-    Notification, Page, Pending, Reactions, RebuildReport, RecordedEvent, Repost, Session,
-    TokenHash, TweetChange, TweetEvent,
+    Ancestor, ApiRelease, Append, AuthoredTweet, Backlog, ByAuthor, FollowCounts, Limit,
+    NewSession, Notification, Page, Pending, Reactions, RebuildReport, RecordedEvent, Repost,
+    Session, TokenHash, TweetChange, TweetEvent,
 };
 
 use crate::config::{Config, StoreChoice};

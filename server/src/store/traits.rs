@@ -5,8 +5,9 @@
 use async_trait::async_trait;
 
 use super::{
-    Ancestor, ApiRelease, Append, AuthoredTweet, Backlog, FollowCounts, Limit, Notification, Page,
-    Pending, Reactions, RebuildReport, RecordedEvent, Session, StoreResult, TokenHash, TweetEvent,
+    Ancestor, ApiRelease, Append, AuthoredTweet, Backlog, ByAuthor, FollowCounts, Limit,
+    Notification, Page, Pending, Reactions, RebuildReport, RecordedEvent, Session, StoreResult,
+    TokenHash, TweetEvent,
 };
 use crate::domain::{Email, Id, Timestamp, Tweet, User, Username};
 pub use app::api::Reaction;
@@ -57,12 +58,12 @@ pub trait TweetStore: Send + Sync {
     /// Deletes tweet `id` if `author_id` wrote it. Returns whether it did, so
     /// someone else's tweet and a missing one look the same (404).
     async fn delete(&self, id: Id, author_id: Id) -> StoreResult<bool>;
-    /// Everyone's tweets, or one author's, newest first, with their
-    /// authors' usernames, leaving out the tweets of the authors in
-    /// `hidden` (whom the reader blocks or is blocked by).
+    /// Everyone's tweets, or one author's (with or without their replies),
+    /// newest first, with their authors' usernames, leaving out the tweets
+    /// of the authors in `hidden` (whom the reader blocks or is blocked by).
     async fn page(
         &self,
-        author: Option<Id>,
+        author: Option<ByAuthor>,
         hidden: &[Id],
         page: Page,
     ) -> StoreResult<Vec<AuthoredTweet>>;

@@ -184,6 +184,14 @@ impl AuthoredTweet {
     }
 }
 
+/// One author's tweets ([`super::TweetStore::page`]): with their replies,
+/// or only those that answer nobody (a profile's first tab).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByAuthor {
+    pub id: Id,
+    pub replies: bool,
+}
+
 /// A tweet reposted by `by` (its username), as repost `id`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repost {

@@ -12,7 +12,33 @@ crate::on_both_stores!(
     a_deleted_tweet_keeps_its_place_in_the_thread,
     a_thread_pages_its_replies_oldest_first,
     blocks_refuse_replies_and_hide_them_from_threads,
+    a_users_tweets_come_with_their_replies_unless_excluded,
 );
+
+async fn a_users_tweets_come_with_their_replies_unless_excluded(backend: Backend) {
+    let app = crate::spawn!(backend);
+    let (mut ada, _) = app.user("ada").await;
+    let (mut bob, _) = app.user("bob").await;
+    let question = reply(&mut ada, None, "a question").await;
+    let answer = reply(&mut bob, Some(&question), "an answer").await;
+    let own = reply(&mut bob, None, "a thought").await;
+    let mut anyone = app.client();
+    let bobs = |query: &'static str| format!("/api/v2/tweets?tweetedby=bob{query}");
+    let all = anyone.get(&bobs("")).await.json();
+    assert_eq!(ids(&all["tweets_list"]), [own.clone(), answer]);
+    let page = anyone.get(&bobs("&exclude_replies=true&limit=1")).await;
+    assert_eq!(ids(&page.json()["tweets_list"]), [own.clone()]);
+    let link = page.header("link").expect("a next link");
+    assert!(
+        link.contains("exclude_replies=true"),
+        "the next page too: {link}"
+    );
+    anyone
+        .get(&bobs("&exclude_replies=maybe"))
+        .await
+        .assert_error(422, "validation_failed");
+    app.stop().await;
+}
 
 fn id(value: &Value) -> String {
     value["id"].as_str().unwrap().to_owned()

@@ -9,7 +9,7 @@ use server::{
     commands::fill,
     domain::{Id, Tweet, TweetBody, Username},
     services::SignedIn,
-    store::{Limit, Page, TokenHash},
+    store::{ByAuthor, Limit, Page, TokenHash},
 };
 
 use crate::helpers::{Backend, TestApp};
@@ -87,7 +87,14 @@ async fn filled_tweets_read_back_like_posted_ones() {
     assert!(found.iter().all(|t| t.tweet.id < deep));
     let authors = store
         .tweets
-        .page(Some(bench_1.id), &[], deep_page)
+        .page(
+            Some(ByAuthor {
+                id: bench_1.id,
+                replies: true,
+            }),
+            &[],
+            deep_page,
+        )
         .await
         .unwrap();
     assert_eq!(authors.len(), 20);
@@ -98,7 +105,14 @@ async fn filled_tweets_read_back_like_posted_ones() {
     // Per author, through the (author_id, id) index.
     let by_author = store
         .tweets
-        .page(Some(bench_1.id), &[], page(100))
+        .page(
+            Some(ByAuthor {
+                id: bench_1.id,
+                replies: true,
+            }),
+            &[],
+            page(100),
+        )
         .await
         .unwrap();
     assert_eq!(by_author.len(), 100);
@@ -219,6 +233,9 @@ async fn the_newest_page_shows_every_write_at_once() {
     let other = tweets.timeline(None, None, older).await.unwrap();
     assert_eq!(other.to_vec(), after_delete[6..9].to_vec());
     let someone = Username::parse("bench_0").unwrap();
-    assert!(tweets.timeline(None, Some(&someone), page(5)).await.is_ok());
+    assert!(tweets
+        .timeline(None, Some((&someone, true)), page(5))
+        .await
+        .is_ok());
     app.stop().await;
 }

@@ -15,6 +15,7 @@ crate::on_both_stores!(
     a_repost_from_the_page_shows_on_the_followers_home_as_theirs,
     a_hashtag_is_a_link_to_its_timeline_and_an_address_a_safe_link,
     a_reply_from_the_thread_page_lands_in_its_thread,
+    a_profile_shows_tweets_and_with_their_replies_on_its_second_tab,
     a_mention_of_someone_who_is_there_links_to_them,
     notifications_are_counted_in_the_header_listed_and_marked_read,
     the_search_page_finds_people_and_tweets,
@@ -340,6 +341,38 @@ async fn a_mention_of_someone_who_is_there_links_to_them(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(api["mentions"], serde_json::json!(["bob_1"]));
+    server.stop().await;
+}
+
+async fn a_profile_shows_tweets_and_with_their_replies_on_its_second_tab(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let ann = sign_up(&server, "ann").await;
+    let bob = sign_up(&server, "bob").await;
+    tweet(&server, &ann, "Tea or coffee?").await;
+    let (_, html) = get_page(&server, "/", Some(&ann)).await;
+    let root = page_data(&html).timeline.unwrap().tweets[0].id.clone();
+    post_form(
+        &server,
+        &format!("/t/{root}"),
+        &[("body", "Tea")],
+        Some(&bob),
+    )
+    .await;
+    tweet(&server, &bob, "Bob's own").await;
+
+    assert_eq!(shown(&server, "/u/bob", None).await, ["Bob's own"]);
+    assert_eq!(
+        shown(&server, "/u/bob/with_replies", None).await,
+        ["Bob's own", "Tea"]
+    );
+    let (_, html) = get_page(&server, "/u/bob/with_replies", None).await;
+    assert!(html.contains(r#"href="/u/bob""#), "{html}");
+    assert!(
+        html.contains(r#"href="/u/bob/with_replies" rel="external" aria-current="page""#),
+        "{html}"
+    );
+    let (status, _) = get_page(&server, "/u/nobody/with_replies", None).await;
+    assert_eq!(status, 404);
     server.stop().await;
 }
 

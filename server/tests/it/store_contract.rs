@@ -6,8 +6,8 @@ use server::{
     domain::{Email, Id, Timestamp, Tweet, TweetBody, User, Username, Version},
     seed,
     store::{
-        Ancestor, Append, AuthoredTweet, Conflict, Limit, NewSession, Page, Reaction, Reactions,
-        Store, StoreError, TokenHash,
+        Ancestor, Append, AuthoredTweet, ByAuthor, Conflict, Limit, NewSession, Page, Reaction,
+        Reactions, Store, StoreError, TokenHash,
     },
 };
 
@@ -349,6 +349,14 @@ async fn users_list_newest_first_with_cursors(store: &Store) {
 
 // ---- Tweets -----------------------------------------------------------------
 
+/// Every tweet of `author`'s, replies too.
+fn all_of(author: Id) -> Option<ByAuthor> {
+    Some(ByAuthor {
+        id: author,
+        replies: true,
+    })
+}
+
 fn new_tweet(author: Id, body: &str) -> Tweet {
     Tweet::new(author, TweetBody::parse(body).unwrap())
 }
@@ -435,7 +443,7 @@ async fn tweets_page_newest_first_with_max_id_since_id_and_by_author(store: &Sto
     assert_eq!(
         ids(store
             .tweets
-            .page(Some(ada.id), &[], page(10))
+            .page(all_of(ada.id), &[], page(10))
             .await
             .unwrap()),
         [tweets[4], tweets[2], tweets[0]]
@@ -443,7 +451,7 @@ async fn tweets_page_newest_first_with_max_id_since_id_and_by_author(store: &Sto
     assert_eq!(
         ids(store
             .tweets
-            .page(Some(bob.id), &[], older_than(tweets[5], 1))
+            .page(all_of(bob.id), &[], older_than(tweets[5], 1))
             .await
             .unwrap()),
         [tweets[3]]
@@ -927,7 +935,7 @@ async fn a_readers_blocks_either_way_hide_those_authors_from_their_pages(store: 
     assert_eq!(tweet_ids(one), [posted[2]]);
     let of_bob = store
         .tweets
-        .page(Some(bob.id), &hidden, page(10))
+        .page(all_of(bob.id), &hidden, page(10))
         .await
         .unwrap();
     assert!(
@@ -936,7 +944,7 @@ async fn a_readers_blocks_either_way_hide_those_authors_from_their_pages(store: 
     );
     let of_dee = store
         .tweets
-        .page(Some(dee.id), &hidden, page(10))
+        .page(all_of(dee.id), &hidden, page(10))
         .await
         .unwrap();
     assert_eq!(tweet_ids(of_dee), [posted[2]]);
@@ -1264,6 +1272,16 @@ async fn replies_are_counted_listed_oldest_first_and_threads_survive_deletions(s
         .await
         .unwrap();
     assert_eq!(ids(replies), leaves, "oldest first");
+    // A profile's first tab leaves an author's replies out.
+    let adas = |replies| async move {
+        let author = Some(ByAuthor {
+            id: ada.id,
+            replies,
+        });
+        ids(store.tweets.page(author, &[], page(10)).await.unwrap())
+    };
+    assert_eq!(adas(false).await, [root.id]);
+    assert_eq!(adas(true).await, [leaves[0], root.id]);
     let after = Page {
         since_id: Some(leaves[0]),
         ..page(1)

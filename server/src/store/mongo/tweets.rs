@@ -21,7 +21,8 @@ use super::{
 use crate::{
     domain::{Id, Timestamp, Tweet, Username},
     store::{
-        Ancestor, AuthoredTweet, Conflict, Page, StoreError, StoreResult, TweetEvent, TweetStore,
+        Ancestor, AuthoredTweet, ByAuthor, Conflict, Page, StoreError, StoreResult, TweetEvent,
+        TweetStore,
     },
 };
 
@@ -121,13 +122,18 @@ impl TweetStore for MongoStore {
 
     async fn page(
         &self,
-        author: Option<Id>,
+        author: Option<ByAuthor>,
         hidden: &[Id],
         page: Page,
     ) -> StoreResult<Vec<AuthoredTweet>> {
         let mut filter = match author {
             None => Document::new(),
-            Some(author) => doc! { "author_id": author.as_i64() },
+            Some(ByAuthor { id, replies: true }) => doc! { "author_id": id.as_i64() },
+            // `null` also matches a tweet without the field: one that
+            // answers nobody.
+            Some(ByAuthor { id, replies: false }) => {
+                doc! { "author_id": id.as_i64(), "in_reply_to": null }
+            }
         };
         // With an author too: the reader's hidden author shows nothing.
         hide_authors(&mut filter, hidden);

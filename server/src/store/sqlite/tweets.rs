@@ -9,7 +9,8 @@ use super::{rows, SqliteStore};
 use crate::{
     domain::{Id, Tweet},
     store::{
-        Ancestor, AuthoredTweet, Conflict, Page, StoreResult, TweetChange, TweetEvent, TweetStore,
+        Ancestor, AuthoredTweet, ByAuthor, Conflict, Page, StoreResult, TweetChange, TweetEvent,
+        TweetStore,
     },
 };
 use app::api::{text::hashtags, NotificationKind};
@@ -67,7 +68,7 @@ impl TweetStore for SqliteStore {
     /// look-up.
     async fn page(
         &self,
-        author: Option<Id>,
+        author: Option<ByAuthor>,
         hidden: &[Id],
         page: Page,
     ) -> StoreResult<Vec<AuthoredTweet>> {
@@ -79,8 +80,11 @@ impl TweetStore for SqliteStore {
             rows::AUTHORED_TWEET
         );
         if let Some(author) = author {
-            args.push(author.as_i64().into());
+            args.push(author.id.as_i64().into());
             sql += &format!(" AND t.author_id = ?{}", args.len());
+            if !author.replies {
+                sql += " AND t.in_reply_to IS NULL";
+            }
         }
         // Absent for most readers, so their query stays the plain one.
         if !hidden.is_empty() {
