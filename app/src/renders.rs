@@ -130,6 +130,7 @@ fn ann() -> UserDto {
         id: "42".into(),
         username: "ann".into(),
         name: "Ann".into(),
+        bio: String::new(),
         created_at: "2026-11-26T19:00:00Z".into(),
         email: None,
         follows: None,

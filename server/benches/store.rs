@@ -109,6 +109,7 @@ async fn commands(concurrency: usize, count: usize) {
                 profile: ProfileUpdated {
                     name: None,
                     email: None,
+                    bio: None,
                     at: Timestamp::now(),
                 },
                 password: Some(hash),
@@ -228,6 +229,7 @@ fn user_history(id: Id, n: usize, at: Timestamp, hash: &PasswordHash) -> Vec<Use
         history.push(UserEvent::ProfileUpdated(ProfileUpdated {
             name: Some(DisplayName::parse(&format!("Name {i}")).unwrap()),
             email: None,
+            bio: None,
             at,
         }));
     }
@@ -240,6 +242,7 @@ fn user_history(id: Id, n: usize, at: Timestamp, hash: &PasswordHash) -> Vec<Use
     history.push(UserEvent::ProfileUpdated(ProfileUpdated {
         name: None,
         email: Some(Email::parse(&format!("new{n}@example.com")).unwrap()),
+        bio: None,
         at,
     }));
     history

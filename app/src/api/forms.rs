@@ -76,12 +76,17 @@ impl SignUp {
 }
 
 impl UpdateUser {
-    /// Only what changed from `current`: a name or e-mail address as it
-    /// was, or an empty password field, is not sent.
+    /// Only what changed from `current`: a name, e-mail address or bio as
+    /// it was, or an empty password field, is not sent. A form without a
+    /// bio field leaves the bio alone; an emptied one clears it.
     pub fn from_form(form: &Values, current: &UserDto) -> Self {
         Self {
             name: form.changed("name", &current.name),
             email: form.changed("email", current.email.as_deref().unwrap_or_default()),
+            bio: form
+                .typed("bio")
+                .filter(|bio| bio.replace("\r\n", "\n").trim() != current.bio)
+                .map(str::to_string),
             password: form.non_empty("password"),
             current_password: form.non_empty("current_password"),
         }
@@ -104,6 +109,7 @@ mod tests {
             id: "42".into(),
             username: "ann".into(),
             name: "Ann".into(),
+            bio: "Tea".into(),
             created_at: "2026-11-26T19:00:00Z".into(),
             email: Some("ann@example.com".into()),
             follows: None,
@@ -151,6 +157,7 @@ mod tests {
         let unchanged = form(&[
             ("name", " Ann "),
             ("email", "ann@example.com"),
+            ("bio", " Tea\r\n"),
             ("password", ""),
             ("current_password", ""),
             ("etag", "\"3\""),
@@ -163,6 +170,7 @@ mod tests {
         let changed = form(&[
             ("name", "Ann B"),
             ("email", "ann@example.org"),
+            ("bio", ""),
             ("password", "new-password"),
             ("current_password", "old-password"),
         ]);
@@ -171,6 +179,7 @@ mod tests {
             UpdateUser {
                 name: Some("Ann B".into()),
                 email: Some("ann@example.org".into()),
+                bio: Some("".into()),
                 password: Some("new-password".into()),
                 current_password: Some("old-password".into()),
             }
@@ -186,5 +195,6 @@ mod tests {
         let update = UpdateUser::from_form(&form(&[("name", "Ann"), ("email", "a@b.c")]), &user);
         assert_eq!(update.email.as_deref(), Some("a@b.c"));
         assert_eq!(update.name, None);
+        assert_eq!(update.bio, None, "no bio field: the bio stays");
     }
 }

@@ -20,6 +20,8 @@ pub const SESSION_COOKIE: &str = "chirp_session";
 
 /// Longest tweet, counted by [`tweet_length`].
 pub const TWEET_MAX_CHARS: usize = 280;
+/// A profile's bio, counted as a tweet is ([`tweet_length`]).
+pub const BIO_MAX_CHARS: usize = 160;
 /// A tweet's bound in UTF-8 bytes: 280 skin-toned emoji (8 bytes each) fit,
 /// a "one-character" letter carrying thousands of combining marks does not.
 pub const TWEET_MAX_BYTES: usize = 8 * TWEET_MAX_CHARS;

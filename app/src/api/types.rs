@@ -16,6 +16,9 @@ pub struct UserDto {
     pub id: String,
     pub username: String,
     pub name: String,
+    /// A few words about them (absent: none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub bio: String,
     pub created_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -156,6 +159,10 @@ pub struct UpdateUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ssr", schema(format = "email", max_length = 254))]
     pub email: Option<String>,
+    /// Up to 160 characters counted as a tweet's; empty clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(max_length = 1280))]
+    pub bio: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ssr", schema(min_length = 8, max_length = 72))]
     pub password: Option<String>,

@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::form::{enhance, Field, FormError, SubmitButton};
+use super::form::{enhance, field_message, Field, FormError, SubmitButton};
 use crate::{
-    api::{LoginRequest, SignUp, UpdateUser, UserDto, Values},
+    api::{ErrorBody, LoginRequest, SignUp, UpdateUser, UserDto, Values, BIO_MAX_CHARS},
     flux::{use_session, Action, FormKind},
 };
 
@@ -141,6 +141,7 @@ pub fn ProfileForm(user: UserDto) -> impl IntoView {
                 value=typed("email", user.email.clone().unwrap_or_default())
                 error
             />
+            <BioField value=typed("bio", user.bio.clone()) error />
             // Rendered afresh after each save, so typed passwords do not
             // linger in the page.
             {move || {
@@ -177,6 +178,44 @@ pub fn ProfileForm(user: UserDto) -> impl IntoView {
         </form>
     }
     .into_any()
+}
+
+/// The bio: a text area with its hint and errors, wired as a [`Field`] is.
+/// Only the profile form has one, so it stays out of the other forms' code.
+#[component]
+fn BioField(value: String, #[prop(into)] error: Signal<Option<ErrorBody>>) -> impl IntoView {
+    let messages = Memo::new(move |_| {
+        error.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.details.get("bio"))
+                .map(|codes| {
+                    let said: Vec<String> =
+                        codes.iter().map(|c| field_message("bio", *c)).collect();
+                    said.join(" ")
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <div class="field">
+            <label for="field-bio">"Bio"</label>
+            <textarea
+                id="field-bio"
+                name="bio"
+                rows="3"
+                aria-invalid=move || (!messages.with(String::is_empty)).to_string()
+                aria-describedby="field-bio-hint field-bio-error"
+            >
+                {value}
+            </textarea>
+            <p class="field-hint" id="field-bio-hint">
+                {format!("A few words about you, up to {BIO_MAX_CHARS} characters.")}
+            </p>
+            <p class="field-error" id="field-bio-error">
+                {move || messages.get()}
+            </p>
+        </div>
+    }
 }
 
 /// A one-button form: logging out changes state, so it is a POST, never a

@@ -78,6 +78,7 @@ pub fn field_message(field: &str, code: FieldCode) -> String {
         ("password", FieldCode::TooLong) => "Use at most 72 bytes.".into(),
         ("email", FieldCode::InvalidFormat) => "This is not an e-mail address.".into(),
         ("body", FieldCode::TooLong) => "A tweet holds at most 280 characters.".into(),
+        ("bio", FieldCode::TooLong) => "A bio holds at most 160 characters.".into(),
         (_, FieldCode::Required | FieldCode::Blank) => "This field is required.".into(),
         (_, FieldCode::TooShort) => "Too short.".into(),
         (_, FieldCode::TooLong) => "Too long.".into(),

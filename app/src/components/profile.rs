@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::{form::enhance, tweet::Avatar};
+use super::{form::enhance, text::TweetText, tweet::Avatar};
 use crate::flux::clock::joined;
 use crate::{
     api::{Relationship, Values},
@@ -37,6 +37,14 @@ pub fn ProfileCardView() -> impl IntoView {
                             </p>
                         </div>
                     </div>
+                    {(!user.bio.is_empty())
+                        .then(|| {
+                            view! {
+                                <div class="profile-bio">
+                                    <TweetText body=user.bio.clone() mentions=Vec::new() />
+                                </div>
+                            }
+                        })}
                     <p class="profile-joined">{joined}</p>
                     <p class="profile-counts">
                         <span>

@@ -162,6 +162,7 @@ mod tests {
                     id: "2".into(),
                     username: "bob".into(),
                     name: "Bob".into(),
+                    bio: String::new(),
                     created_at: "2026-11-26T19:00:00Z".into(),
                     email: None,
                     follows: Some(FollowCounts {

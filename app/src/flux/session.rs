@@ -139,6 +139,7 @@ mod tests {
             id: "42".into(),
             username: "ann".into(),
             name: "Ann".into(),
+            bio: String::new(),
             created_at: "2026-11-26T19:00:00Z".into(),
             email: Some("ann@example.com".into()),
             follows: None,

@@ -106,11 +106,65 @@ impl DisplayName {
     }
 }
 
+/// A profile's few words about its user: up to
+/// [`app::api::BIO_MAX_CHARS`] characters under the rules of a tweet's text
+/// (newlines too), or empty: no bio.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Bio(String);
+string_newtype!(Bio);
+
+impl Bio {
+    const RULES: text::Rules = text::Rules {
+        max_chars: app::api::BIO_MAX_CHARS,
+        max_bytes: 8 * app::api::BIO_MAX_CHARS,
+        multiline: true,
+    };
+
+    pub fn parse(input: &str) -> Result<Self, FieldCode> {
+        match text::clean(input, Self::RULES) {
+            // Clearing a bio is writing none.
+            Err(FieldCode::Blank) if input.trim().is_empty() => Ok(Self::default()),
+            cleaned => cleaned.map(Self),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_bio_is_up_to_160_characters_of_a_tweets_text_or_nothing() {
+        assert_eq!(Bio::parse("  ").unwrap(), Bio::default());
+        assert_eq!(
+            Bio::parse(" Rust\r\nand tea ").unwrap().as_str(),
+            "Rust\nand tea"
+        );
+        assert_eq!(
+            Bio::parse(&"é".repeat(160))
+                .unwrap()
+                .as_str()
+                .chars()
+                .count(),
+            160
+        );
+        assert_eq!(
+            Bio::parse(&"a".repeat(161)).unwrap_err(),
+            FieldCode::TooLong
+        );
+        assert_eq!(
+            Bio::parse("\u{202E}nimda").unwrap_err(),
+            FieldCode::InvalidCharacters
+        );
+        assert_eq!(
+            Bio::parse("\u{200B}").unwrap_err(),
+            FieldCode::Blank,
+            "invisible"
+        );
+    }
 
     #[test]
     fn usernames_follow_the_rules_with_precise_codes() {

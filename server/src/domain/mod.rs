@@ -14,7 +14,7 @@ mod time;
 mod tweet;
 pub mod user;
 
-pub use fields::{DisplayName, Email, Username};
+pub use fields::{Bio, DisplayName, Email, Username};
 pub use id::{Id, InvalidId, MAX_NODE};
 pub use password::{Password, PasswordHash};
 pub use time::Timestamp;

@@ -12,7 +12,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{DisplayName, Email, Id, PasswordHash, Timestamp, Username};
+use super::{Bio, DisplayName, Email, Id, PasswordHash, Timestamp, Username};
 
 /// How many events a stream holds; a new stream is at [`Version::NONE`].
 #[derive(
@@ -50,6 +50,8 @@ pub struct User {
     pub username: Username,
     pub email: Email,
     pub name: DisplayName,
+    /// Empty until they write one.
+    pub bio: Bio,
     pub password_hash: PasswordHash,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -127,6 +129,7 @@ pub struct UserRegistered {
 pub struct ProfileUpdated {
     pub name: Option<DisplayName>,
     pub email: Option<Email>,
+    pub bio: Option<Bio>,
     pub at: Timestamp,
 }
 
@@ -234,11 +237,13 @@ pub fn decide(state: Option<&User>, command: UserCommand) -> Result<Vec<UserEven
         (user, UserCommand::Update { profile, password }) => {
             let name = profile.name.filter(|name| *name != user.name);
             let email = profile.email.filter(|email| *email != user.email);
+            let bio = profile.bio.filter(|bio| *bio != user.bio);
             let mut events = Vec::new();
-            if name.is_some() || email.is_some() {
+            if name.is_some() || email.is_some() || bio.is_some() {
                 events.push(UserEvent::ProfileUpdated(ProfileUpdated {
                     name,
                     email,
+                    bio,
                     at: profile.at,
                 }));
             }
@@ -302,6 +307,7 @@ pub fn apply(state: Option<User>, event: &UserEvent, version: Version) -> Option
             username: e.username.clone(),
             email: e.email.clone(),
             name: e.name.clone(),
+            bio: Bio::default(),
             password_hash: e.password_hash.clone(),
             created_at: e.at,
             updated_at: e.at,
@@ -319,6 +325,9 @@ pub fn apply(state: Option<User>, event: &UserEvent, version: Version) -> Option
                     }
                     if let Some(email) = &e.email {
                         user.email = email.clone();
+                    }
+                    if let Some(bio) = &e.bio {
+                        user.bio = bio.clone();
                     }
                     user.updated_at = e.at;
                     user.revision = version;
@@ -434,6 +443,7 @@ mod tests {
             profile: ProfileUpdated {
                 name: name.map(|n| DisplayName::parse(n).unwrap()),
                 email: email.map(|e| Email::parse(e).unwrap()),
+                bio: None,
                 at: at(5),
             },
             password: password.map(PasswordHash::from_stored),
@@ -481,6 +491,7 @@ mod tests {
             Ok(vec![UserEvent::ProfileUpdated(ProfileUpdated {
                 name: None,
                 email: Some(Email::parse("lovelace@example.com").unwrap()),
+                bio: None,
                 at: at(5),
             })])
         );
@@ -508,6 +519,7 @@ mod tests {
                 UserEvent::ProfileUpdated(ProfileUpdated {
                     name: Some(DisplayName::parse("Countess").unwrap()),
                     email: None,
+                    bio: None,
                     at: at(5),
                 }),
                 UserEvent::PasswordChanged(PasswordChanged {

@@ -17,6 +17,7 @@ pub fn user(user: &User, is_self: bool) -> UserDto {
         id: user.id.to_string(),
         username: user.username.to_string(),
         name: user.name.to_string(),
+        bio: user.bio.to_string(),
         created_at: user.created_at.to_rfc3339(),
         email: is_self.then(|| user.email.to_string()),
         follows: None,

@@ -266,7 +266,7 @@ pub(super) async fn profile(State(state): State<AppState>, request: Request) -> 
             see_other("/profile?saved=1", jar)
         }
         Err(error) => {
-            let keep = ["name", "email"];
+            let keep = ["name", "email", "bio"];
             post.refused(&state, View::Profile, FormKind::Profile, error, &keep)
                 .await
         }

@@ -547,6 +547,8 @@ mod tests {
                     .replace(":username", "{username}")
                     .replace(":tag", "{tag}")
                     .replace(":id", "{id}")
+                    // A profile's optional tab: the one the server has.
+                    .replace("{tab}", "with_replies")
             })
             .collect();
         let mut ours: Vec<&str> = PAGES.to_vec();

@@ -55,6 +55,7 @@ impl Envelope {
             UserEvent::ProfileUpdated(e) => json!({
                 "name": e.name.as_ref().map(|n| n.as_str()),
                 "email_changed": e.email.is_some(),
+                "bio": e.bio.as_ref().map(|b| b.as_str()),
             }),
             UserEvent::Followed(e) => json!({ "user_id": e.user.to_string() }),
             UserEvent::Unfollowed(e) => json!({ "user_id": e.user.to_string() }),
@@ -149,6 +150,7 @@ mod tests {
             UserEvent::ProfileUpdated(ProfileUpdated {
                 name: None,
                 email: Some(Email::parse("new@example.com").unwrap()),
+                bio: None,
                 at,
             }),
             UserEvent::PasswordChanged(PasswordChanged {

@@ -16,7 +16,7 @@ use super::{
 use crate::{
     domain::{
         user::{self, LoggedIn, ProfileUpdated, UserDeleted, UserRegistered},
-        DisplayName, Email, Id, Password, Timestamp, User, UserCommand, Username, Version,
+        Bio, DisplayName, Email, Id, Password, Timestamp, User, UserCommand, Username, Version,
     },
     error::{Error, Fields, Result},
     passwords::PasswordHasher,
@@ -240,11 +240,12 @@ impl Accounts {
         }
         self.limits.profile_by_user.check(id)?;
         self.limits.profile_by_client.check(client)?;
-        let (name, email, password, current) = (
+        let (name, bio, email, password, current) = (
             (
                 "name",
                 input.name.as_deref().map(DisplayName::parse).transpose(),
             ),
+            ("bio", input.bio.as_deref().map(Bio::parse).transpose()),
             (
                 "email",
                 input.email.as_deref().map(Email::parse).transpose(),
@@ -281,6 +282,7 @@ impl Accounts {
                     profile: ProfileUpdated {
                         name: name.clone(),
                         email: email.clone(),
+                        bio: bio.clone(),
                         at: Timestamp::now(),
                     },
                     password: new_hash.clone(),

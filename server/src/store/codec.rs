@@ -13,7 +13,7 @@ use crate::domain::{
         Blocked, Followed, LoggedIn, PasswordChanged, ProfileUpdated, Unblocked, Unfollowed,
         UserDeleted, UserEvent, UserRegistered,
     },
-    DisplayName, Email, Id, PasswordHash, Timestamp, Username,
+    Bio, DisplayName, Email, Id, PasswordHash, Timestamp, Username,
 };
 
 /// Current schema version of every event kind. All are at 1 today.
@@ -44,6 +44,10 @@ struct ProfileUpdatedV1 {
     name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     email: Option<String>,
+    /// Absent from events written before bios (and when unchanged); an
+    /// empty one clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bio: Option<String>,
     at: Timestamp,
 }
 
@@ -79,6 +83,7 @@ pub fn encode(event: &UserEvent) -> EncodedEvent {
         UserEvent::ProfileUpdated(e) => serde_json::to_string(&ProfileUpdatedV1 {
             name: e.name.as_ref().map(|n| n.as_str().to_owned()),
             email: e.email.as_ref().map(|n| n.as_str().to_owned()),
+            bio: e.bio.as_ref().map(|b| b.as_str().to_owned()),
             at: e.at,
         }),
         UserEvent::PasswordChanged(e) => serde_json::to_string(&PasswordChangedV1 {
@@ -129,6 +134,7 @@ pub fn decode(kind: &str, schema: u32, payload: &str) -> Result<UserEvent, Store
             UserEvent::ProfileUpdated(ProfileUpdated {
                 name: e.name.map(DisplayName::from_stored),
                 email: e.email.map(Email::from_stored),
+                bio: e.bio.map(Bio::from_stored),
                 at: e.at,
             })
         }
@@ -197,6 +203,7 @@ mod tests {
             UserEvent::ProfileUpdated(ProfileUpdated {
                 name: None,
                 email: Some(Email::parse("a@example.org").unwrap()),
+                bio: Some(Bio::parse("Tea\nand Rust").unwrap()),
                 at,
             }),
             UserEvent::PasswordChanged(PasswordChanged {

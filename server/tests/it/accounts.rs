@@ -420,6 +420,7 @@ async fn a_login_racing_a_password_change_opens_no_session(backend: Backend) {
             profile: server::domain::user::ProfileUpdated {
                 name: None,
                 email: None,
+                bio: None,
                 at: server::domain::Timestamp::now(),
             },
             password: Some(new_hash),

@@ -13,6 +13,7 @@ crate::on_both_stores!(
     a_user_shows_their_email_only_to_themself,
     unknown_and_bogus_user_ids_are_404,
     a_user_updates_their_profile_with_if_match,
+    a_bio_is_written_shown_to_anyone_and_cleared,
     a_stale_if_match_changes_nothing,
     changing_the_password_needs_the_current_one,
     profile_changes_refuse_a_taken_email,
@@ -223,6 +224,42 @@ async fn a_user_updates_their_profile_with_if_match(backend: Backend) {
     let response = alice.put(&path, json!({"name": "Al"})).await;
     response.assert_status(200);
     assert_eq!(alice.get(&path).await.json()["name"], "Al");
+    api.stop().await;
+}
+
+async fn a_bio_is_written_shown_to_anyone_and_cleared(backend: Backend) {
+    let api = crate::spawn!(backend);
+    let (mut alice, user) = api.user("alice").await;
+    let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
+    assert!(user.get("bio").is_none(), "none at first");
+    let bio = "Down the rabbit hole 🐇\n#wonderland";
+    let response = alice
+        .put(&path, json!({ "bio": format!("  {bio} ") }))
+        .await;
+    response.assert_status(200);
+    assert_eq!(response.json()["bio"], bio, "trimmed");
+    let mut anyone = api.client();
+    assert_eq!(anyone.get(&path).await.json()["bio"], bio);
+
+    let long = "🐇".repeat(161);
+    let refused = alice.put(&path, json!({ "bio": long })).await;
+    refused.assert_error(422, "validation_failed");
+    assert_eq!(refused.json()["details"]["bio"], json!(["too_long"]));
+    let refused = alice.put(&path, json!({ "bio": "\u{202E}olleh" })).await;
+    assert_eq!(
+        refused.json()["details"]["bio"],
+        json!(["invalid_characters"])
+    );
+    assert_eq!(anyone.get(&path).await.json()["bio"], bio, "kept");
+
+    alice
+        .put(&path, json!({ "bio": "" }))
+        .await
+        .assert_status(200);
+    assert!(
+        anyone.get(&path).await.json().get("bio").is_none(),
+        "cleared"
+    );
     api.stop().await;
 }
 

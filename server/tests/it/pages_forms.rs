@@ -11,6 +11,7 @@ crate::on_both_stores!(
     a_tweet_is_posted_and_rendered_escaped,
     a_refused_form_is_rendered_again_with_the_apis_errors,
     the_profile_form_updates_and_needs_the_current_password_for_a_new_one,
+    a_bio_from_the_profile_form_shows_on_the_profile_page,
     logging_out_ends_the_session_and_cross_site_posts_are_refused,
     the_not_found_page_knows_who_is_logged_in,
     a_user_page_renders_every_time,
@@ -257,6 +258,58 @@ async fn the_profile_form_updates_and_needs_the_current_password_for_a_new_one(b
     )
     .await;
     assert_eq!(response.status(), 412);
+    server.stop().await;
+}
+
+async fn a_bio_from_the_profile_form_shows_on_the_profile_page(backend: Backend) {
+    let server = crate::spawn!(backend);
+    let cookie = sign_up(&server, "ann").await;
+    let (_, html) = get_page(&server, "/profile", Some(&cookie)).await;
+    assert!(html.contains(r#"name="bio""#), "a bio field: {html}");
+    let etag = page_data(&html).user_etag.unwrap();
+    let long = "x".repeat(161);
+    let response = post_form(
+        &server,
+        "/profile",
+        &[
+            ("etag", &etag),
+            ("name", "ann"),
+            ("email", "ann@example.com"),
+            ("bio", &long),
+        ],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("A bio holds at most 160 characters."),
+        "{html}"
+    );
+    assert!(html.contains(&long), "the text is given back: {html}");
+
+    let bio = "Tea & #rust\r\nin the morning";
+    let response = post_form(
+        &server,
+        "/profile",
+        &[
+            ("etag", &etag),
+            ("name", "ann"),
+            ("email", "ann@example.com"),
+            ("bio", bio),
+        ],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = get_page(&server, "/u/ann", None).await;
+    let card = page_data(&html).profile.expect("a profile card");
+    assert_eq!(card.user.bio, "Tea & #rust\nin the morning");
+    assert!(
+        html.contains(r#"<a href="/tags/rust" class="tweet-tag">#rust</a>"#),
+        "{html}"
+    );
+    assert!(html.contains("Tea &amp; "), "escaped: {html}");
     server.stop().await;
 }
 

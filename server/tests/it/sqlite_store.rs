@@ -231,7 +231,12 @@ fn op() -> impl Strategy<Value = Op> {
 async fn run(store: &Store, streams: &mut Vec<Id>, op: Op) {
     let at = at(streams.len() as i64);
     let update = |name: Option<DisplayName>, email: Option<Email>, password| UserCommand::Update {
-        profile: ProfileUpdated { name, email, at },
+        profile: ProfileUpdated {
+            name,
+            email,
+            bio: None,
+            at,
+        },
         password,
     };
     let (id, command) = match op {

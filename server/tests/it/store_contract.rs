@@ -13,8 +13,8 @@ use server::{
 
 use crate::helpers::{
     events::{
-        append, at, deleted, email_changed, logged_in, password_changed, register, registered,
-        renamed,
+        append, at, bio_written, deleted, email_changed, logged_in, password_changed, register,
+        registered, renamed,
     },
     Backend,
 };
@@ -246,30 +246,35 @@ async fn profile_and_password_changes_update_the_row_and_its_versions(store: &St
         store,
         ada.id,
         1,
-        vec![renamed("Countess"), email_changed("lovelace@example.org")],
+        vec![
+            renamed("Countess"),
+            email_changed("lovelace@example.org"),
+            bio_written("Poetical science"),
+        ],
     )
     .await
     .unwrap();
-    let user = append(store, ada.id, 3, vec![password_changed("new")])
+    let user = append(store, ada.id, 4, vec![password_changed("new")])
         .await
         .unwrap()
         .unwrap();
     assert_eq!(store.users.by_id(ada.id).await.unwrap(), Some(user.clone()));
     assert_eq!(user.name.as_str(), "Countess");
     assert_eq!(user.email.as_str(), "lovelace@example.org");
+    assert_eq!(user.bio.as_str(), "Poetical science");
     assert_eq!(
         user.password_hash.expose_for_storage(),
         "$2b$04$fakehashnew"
     );
-    assert_eq!(user.version, Version::new(4));
-    assert_eq!(user.revision, Version::new(4));
-    assert_eq!(user.credentials, Version::new(4));
+    assert_eq!(user.version, Version::new(5));
+    assert_eq!(user.revision, Version::new(5));
+    assert_eq!(user.credentials, Version::new(5));
     assert_eq!(user.created_at, at(0));
     assert_eq!(user.updated_at, at(3));
     // A login moves only the stream on: nothing shown changed.
     let logged_in = log_in(store, &user, "t").await.unwrap().unwrap();
-    assert_eq!(logged_in.version, Version::new(5));
-    assert_eq!(logged_in.revision, Version::new(4));
+    assert_eq!(logged_in.version, Version::new(6));
+    assert_eq!(logged_in.revision, Version::new(5));
     // The old email is free again.
     let old = Email::parse("ada@example.com").unwrap();
     assert!(store.users.by_email(&old).await.unwrap().is_none());

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::{
-        DisplayName, Email, Id, PasswordHash, Timestamp, Tweet, TweetBody, User, Username, Version,
+        Bio, DisplayName, Email, Id, PasswordHash, Timestamp, Tweet, TweetBody, User, Username,
+        Version,
     },
     store::{
         codec, ApiRelease, RecordedEvent, Session, StoreError, TokenHash, TweetChange, TweetEvent,
@@ -34,6 +35,9 @@ pub struct UserDoc {
     pub email: String,
     pub email_key: String,
     pub name: String,
+    /// Absent on users from before bios, and while empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub bio: String,
     pub password_hash: String,
     pub created_at: DateTime,
     pub updated_at: DateTime,
@@ -55,6 +59,7 @@ impl From<&User> for UserDoc {
             email: u.email.as_str().to_owned(),
             email_key: u.email.key(),
             name: u.name.as_str().to_owned(),
+            bio: u.bio.as_str().to_owned(),
             password_hash: u.password_hash.expose_for_storage().to_owned(),
             created_at: date(u.created_at),
             updated_at: date(u.updated_at),
@@ -72,6 +77,7 @@ impl From<UserDoc> for User {
             username: Username::from_stored(d.username),
             email: Email::from_stored(d.email),
             name: DisplayName::from_stored(d.name),
+            bio: Bio::from_stored(d.bio),
             password_hash: PasswordHash::from_stored(d.password_hash),
             created_at: timestamp(d.created_at),
             updated_at: timestamp(d.updated_at),

@@ -5,13 +5,14 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::{
     domain::{
-        DisplayName, Email, Id, PasswordHash, Timestamp, Tweet, TweetBody, User, Username, Version,
+        Bio, DisplayName, Email, Id, PasswordHash, Timestamp, Tweet, TweetBody, User, Username,
+        Version,
     },
     store::{codec, AuthoredTweet, Page, RecordedEvent, StoreResult},
 };
 
-pub const USER_COLUMNS: &str =
-    "id, username, email, name, password_hash, created_at, updated_at, version, revision, credentials";
+pub const USER_COLUMNS: &str = "id, username, email, name, password_hash, created_at, updated_at, \
+                                version, revision, credentials, bio";
 
 /// A user read from [`USER_COLUMNS`] starting at column `at`.
 pub fn user_at(row: &Row<'_>, at: usize) -> rusqlite::Result<User> {
@@ -27,6 +28,7 @@ pub fn user_at(row: &Row<'_>, at: usize) -> rusqlite::Result<User> {
         version: version(7)?,
         revision: version(8)?,
         credentials: version(9)?,
+        bio: Bio::from_stored(row.get::<_, String>(at + 10)?),
     })
 }
 
@@ -47,14 +49,15 @@ pub fn user_by_id(conn: &Connection, id: Id) -> StoreResult<Option<User>> {
 pub fn upsert_user(conn: &Connection, table: &'static str, user: &User) -> StoreResult<()> {
     conn.prepare_cached(&format!(
         "INSERT INTO {table} (id, username, username_key, email, email_key, name, password_hash,
-                              created_at, updated_at, version, revision, credentials)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                              created_at, updated_at, version, revision, credentials, bio)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (id) DO UPDATE SET
              username = excluded.username, username_key = excluded.username_key,
              email = excluded.email, email_key = excluded.email_key, name = excluded.name,
              password_hash = excluded.password_hash, created_at = excluded.created_at,
              updated_at = excluded.updated_at, version = excluded.version,
-             revision = excluded.revision, credentials = excluded.credentials"
+             revision = excluded.revision, credentials = excluded.credentials,
+             bio = excluded.bio"
     ))?
     .execute(params![
         user.id.as_i64(),
@@ -69,6 +72,7 @@ pub fn upsert_user(conn: &Connection, table: &'static str, user: &User) -> Store
         user.version.get() as i64,
         user.revision.get() as i64,
         user.credentials.get() as i64,
+        user.bio.as_str(),
     ])?;
     Ok(())
 }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0010_notifications.sql"),
     include_str!("../../../migrations/sqlite/0011_search.sql"),
     include_str!("../../../migrations/sqlite/0012_reposts.sql"),
+    include_str!("../../../migrations/sqlite/0013_bios.sql"),
 ];
 
 /// How long a connection waits for a lock before the store reports itself

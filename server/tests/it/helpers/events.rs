@@ -4,7 +4,7 @@
 use server::{
     domain::{
         user::{LoggedIn, PasswordChanged, ProfileUpdated, UserDeleted, UserRegistered},
-        DisplayName, Email, Id, PasswordHash, Timestamp, User, UserEvent, Username, Version,
+        Bio, DisplayName, Email, Id, PasswordHash, Timestamp, User, UserEvent, Username, Version,
     },
     store::{Append, Store, StoreResult},
 };
@@ -28,7 +28,17 @@ pub fn renamed(name: &str) -> UserEvent {
     UserEvent::ProfileUpdated(ProfileUpdated {
         name: Some(DisplayName::parse(name).unwrap()),
         email: None,
+        bio: None,
         at: at(1),
+    })
+}
+
+pub fn bio_written(bio: &str) -> UserEvent {
+    UserEvent::ProfileUpdated(ProfileUpdated {
+        name: None,
+        email: None,
+        bio: Some(Bio::parse(bio).unwrap()),
+        at: at(2),
     })
 }
 
@@ -36,6 +46,7 @@ pub fn email_changed(email: &str) -> UserEvent {
     UserEvent::ProfileUpdated(ProfileUpdated {
         name: None,
         email: Some(Email::parse(email).unwrap()),
+        bio: None,
         at: at(2),
     })
 }
