@@ -35,19 +35,27 @@ for (const js of [true, false]) {
       if (js) await expect(page.locator('.app[data-hydrated="true"]')).toBeAttached();
       await expect(page.locator('.tweets > li').first()).toContainText(body);
 
-      // Profile: a new name and a new password.
+      // Profile: a new name, a bio and a new password.
       await page.getByRole('navigation').getByRole('link', { name: 'Profile' }).click();
       await expect(page).toHaveURL('/profile');
       await expect(page.getByLabel('Full name')).toHaveValue(account.name);
       await expect(page.getByLabel('E-mail')).toHaveValue(account.email);
       const newPassword = 'a brand new secret';
       await page.getByLabel('Full name').fill('Renamed Person');
+      await page.getByLabel('Bio').fill('Tea & #rust in the morning');
       await page.getByLabel('Current password').fill(account.password);
       await page.getByLabel('New password').fill(newPassword);
       await page.getByRole('button', { name: 'Save' }).click();
       await expect(page.getByRole('status')).toHaveText('Saved.');
       await page.reload();
       await expect(page.getByLabel('Full name')).toHaveValue('Renamed Person');
+      await expect(page.getByLabel('Bio')).toHaveValue('Tea & #rust in the morning');
+      // The bio is on the profile, its hashtag a link.
+      await page.goto(`/u/${account.username}`);
+      const card = page.getByRole('region', { name: 'Profile' });
+      await expect(card).toContainText('Tea & #rust in the morning');
+      await expect(card.getByRole('link', { name: '#rust' })).toHaveAttribute('href', '/tags/rust');
+      await page.goto('/');
 
       // Log out → the login form.
       await page.getByRole('navigation').getByRole('button', { name: 'Logout' }).click();
