@@ -88,7 +88,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} />
                         <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
                         <Route path=path!("/logout") view={Lazy::<LogoutRoute>::new()} />
-                        <Route path=path!("/u/:username/:tab?") view={Lazy::<UserRoute>::new()} />
+                        <Route path=path!("/u/:username") view={Lazy::<UserRoute>::new()} />
                         <Route path=path!("/tags/:tag") view={Lazy::<TagRoute>::new()} />
                         <Route path=path!("/t/:id") view={Lazy::<ThreadRoute>::new()} />
                         <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} />

@@ -22,7 +22,7 @@ const pages: Audited[] = [
   { path: '/everyone', loggedIn: true, heading: 'Everyone' },
   { path: '/u/:me', loggedIn: false, heading: 'axe Person' },
   { path: '/u/:me', loggedIn: true, heading: 'axe Person' },
-  { path: '/u/:me/with_replies', loggedIn: true, heading: 'axe Person' },
+  { path: '/u/:me?with_replies=1', loggedIn: true, heading: 'axe Person' },
   { path: '/u/:other', loggedIn: true, heading: 'other Person' },
   { path: '/u/nobody', loggedIn: false, heading: '@nobody', status: 404 },
   { path: '/tags/morning', loggedIn: false, heading: '#morning' },

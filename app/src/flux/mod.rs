@@ -62,6 +62,8 @@ pub(crate) enum Action {
     SignUp(SignUp),
     UpdateProfile(UpdateUser),
     LogOut,
+    /// The profile card a `/u/:username` page came with.
+    ShowProfile(ProfileCard),
     /// Follow, unfollow, block or unblock the profile's user.
     ChangeRelationship(RelationChange),
     /// Delete your tweet (after its confirmation).

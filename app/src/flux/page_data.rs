@@ -46,7 +46,10 @@ pub struct PageData {
     /// How many notifications the logged-in user has not read.
     #[serde(default)]
     pub unread: u64,
-    /// The user a `/u/:username` page is about, if they exist.
+    /// The user a `/u/:username` page is about, if they exist (the browser
+    /// reads it on that page only, as it does the thread, and hands it to
+    /// the store with [`super::Action::ShowProfile`]).
+    #[cfg(not(feature = "hydrate"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<ProfileCard>,
     /// Errors of a form posted without JavaScript, shown on the re-rendered

@@ -55,7 +55,10 @@ impl ProfileState {
             .as_ref()
             .filter(|f| f.form == FormKind::Relationship);
         Self {
+            #[cfg(not(feature = "hydrate"))]
             card: data.profile.clone(),
+            #[cfg(feature = "hydrate")]
+            card: None,
             undo: None,
             pending: false,
             error: refused.map(|f| refusal(&f.error)),
@@ -91,6 +94,7 @@ pub fn reduce(state: &mut ProfileState, action: &Action, me: Option<&str>) -> Ve
             }
             state.error = Some(refusal(error));
         }
+        Action::ShowProfile(card) => state.card = Some(card.clone()),
         Action::LoggedIn(_) | Action::LoggedOut => *state = ProfileState::default(),
         _ => {}
     }

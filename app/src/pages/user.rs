@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     components::{profile::ProfileCardView, timeline::TimelineView},
@@ -8,12 +8,14 @@ use crate::{
 };
 
 /// `/u/:username`: one user's tweets, and with their replies on
-/// `/u/:username/with_replies`, each a tab.
+/// `/u/:username?with_replies=1`, each a tab. A query, not a path: one
+/// more route shape would cost the first page's WASM about 1 KB gzipped.
 #[component]
 pub fn UserPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let username = Memo::new(move |_| params.with(|p| p.get("username").unwrap_or_default()));
-    let replies = Memo::new(move |_| params.with(|p| p.get("tab").is_some()));
+    let replies = Memo::new(move |_| query.with(|q| q.get("with_replies").is_some()));
     let key = Signal::derive(move || {
         let name = username.get();
         if replies.get() {
@@ -34,6 +36,10 @@ pub fn UserPage() -> impl IntoView {
     let title = leptos::text_prop::TextProp::from(format!("@{}", username.get_untracked()));
     #[cfg(not(feature = "ssr"))]
     let title = leptos::text_prop::TextProp::from(move || format!("@{}", username.get()));
+    #[cfg(feature = "hydrate")]
+    if let Some(card) = shipped_profile() {
+        crate::flux::use_dispatcher().dispatch(crate::flux::Action::ShowProfile(card));
+    }
     let card = use_profile().card;
     view! {
         <Title text=title />
@@ -50,7 +56,7 @@ pub fn UserPage() -> impl IntoView {
                 "Tweets"
             </a>
             <a
-                href=move || format!("/u/{}/with_replies", username.get())
+                href=move || format!("/u/{}?with_replies=1", username.get())
                 rel="external"
                 aria-current=move || current(replies.get())
             >
@@ -60,4 +66,15 @@ pub fn UserPage() -> impl IntoView {
         <TimelineView key />
     }
     .into_any()
+}
+
+/// The profile card the server rendered the page with, read here, in this
+/// page's lazily loaded chunk, so the first page's WASM has no code for it.
+#[cfg(feature = "hydrate")]
+fn shipped_profile() -> Option<crate::flux::ProfileCard> {
+    #[derive(Default, serde::Deserialize)]
+    struct Shipped {
+        profile: Option<crate::flux::ProfileCard>,
+    }
+    crate::flux::page_data::shipped::<Shipped>().profile
 }

@@ -293,10 +293,7 @@ pub(super) async fn relationship(
     Path((username, segment)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let view = View::User {
-        name: username.clone(),
-        replies: false,
-    };
+    let view = View::User(username.clone());
     let (post, _) = read_post!(state, request, view.clone(), FormKind::Relationship);
     let Some(change) = RelationChange::from_segment(&segment) else {
         return post

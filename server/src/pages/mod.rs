@@ -47,7 +47,6 @@ pub fn router() -> Router<AppState> {
         .route("/profile", get(profile).post(forms::profile))
         .route("/logout", get(logout).post(forms::log_out))
         .route("/u/{username}", get(user))
-        .route("/u/{username}/with_replies", get(user_with_replies))
         .route("/tags/{tag}", get(tag))
         .route("/t/{id}", get(thread).post(forms::reply))
         .route("/search", get(search))
@@ -70,11 +69,8 @@ enum View {
     Profile,
     LogOut,
     /// `/u/:username`: one user's tweets, without their replies unless
-    /// `replies` (`/u/:username/with_replies`).
-    User {
-        name: String,
-        replies: bool,
-    },
+    /// `?with_replies=1`.
+    User(String),
     /// `/tags/:tag`: the tweets with a hashtag.
     Tag(String),
     /// `/t/:id`: a tweet in its conversation.
@@ -115,23 +111,7 @@ async fn user(
     Path(username): Path<String>,
     request: Request,
 ) -> Response {
-    let view = View::User {
-        name: username,
-        replies: false,
-    };
-    show(&state, request, view).await
-}
-
-async fn user_with_replies(
-    State(state): State<AppState>,
-    Path(username): Path<String>,
-    request: Request,
-) -> Response {
-    let view = View::User {
-        name: username,
-        replies: true,
-    };
-    show(&state, request, view).await
+    show(&state, request, View::User(username)).await
 }
 
 async fn tag(State(state): State<AppState>, Path(tag): Path<String>, request: Request) -> Response {
@@ -227,9 +207,9 @@ async fn load(
         View::Home if me.is_some() => Some(TimelineKey::Home),
         View::Everyone => Some(TimelineKey::Everyone),
         View::Tag(tag) => Some(TimelineKey::Tag(tag.to_ascii_lowercase())),
-        View::User { name, replies } => {
+        View::User(name) => {
             data.profile = profile_card(state, me, name).await?;
-            Some(if *replies {
+            Some(if param("with_replies").is_some() {
                 TimelineKey::WithReplies(name.clone())
             } else {
                 TimelineKey::Author(name.clone())
@@ -522,7 +502,7 @@ mod tests {
     }
 
     /// The routes `router()` gives a page.
-    const PAGES: [&str; 12] = [
+    const PAGES: [&str; 11] = [
         "/",
         "/everyone",
         "/login",
@@ -530,7 +510,6 @@ mod tests {
         "/profile",
         "/logout",
         "/u/{username}",
-        "/u/{username}/with_replies",
         "/tags/{tag}",
         "/t/{id}",
         "/notifications",
@@ -547,8 +526,6 @@ mod tests {
                     .replace(":username", "{username}")
                     .replace(":tag", "{tag}")
                     .replace(":id", "{id}")
-                    // A profile's optional tab: the one the server has.
-                    .replace("{tab}", "with_replies")
             })
             .collect();
         let mut ours: Vec<&str> = PAGES.to_vec();

@@ -31,6 +31,9 @@ pub struct Social {
     store: Store,
 }
 
+/// How many reads a home page takes at most to fill up after repeats.
+const HOME_READS_MAX: usize = 3;
+
 impl Social {
     pub fn new(store: Store) -> Self {
         Self { store }
@@ -143,11 +146,37 @@ impl Social {
 
     /// `me`'s home timeline: their tweets and those of whom they follow,
     /// and what those reposted, without the tweets of whom `me` blocks or
-    /// is blocked by.
+    /// is blocked by. A tweet there twice (as itself and reposted, or by
+    /// two people) shows once in a page, where it comes first; the page is
+    /// filled up from further reads, a few at most.
     pub async fn home(&self, me: &User, page: Page) -> Result<Vec<AuthoredTweet>> {
         let graph = &self.store.follows;
         let hidden = graph.hidden_from(me.id).await?;
-        Ok(graph.home_timeline(me.id, &hidden, page).await?)
+        let limit = usize::from(page.limit.get());
+        let mut shown: Vec<AuthoredTweet> = Vec::with_capacity(limit);
+        let mut next = page;
+        for _ in 0..HOME_READS_MAX {
+            let found = graph.home_timeline(me.id, &hidden, next).await?;
+            let (full, last) = (
+                found.len() == limit,
+                found.last().map(AuthoredTweet::cursor),
+            );
+            for entry in found {
+                if shown.len() < limit && !shown.iter().any(|s| s.tweet.id == entry.tweet.id) {
+                    shown.push(entry);
+                }
+            }
+            match last {
+                Some(last) if full && shown.len() < limit => {
+                    next = Page {
+                        max_id: Some(last),
+                        ..next
+                    }
+                }
+                _ => break,
+            }
+        }
+        Ok(shown)
     }
 
     pub async fn counts(&self, id: Id) -> Result<FollowCounts> {

@@ -56,7 +56,7 @@ async fn a_repost_reaches_the_reposters_followers_home_once_with_its_own_cursor(
     let app = crate::spawn!(backend);
     let (mut ada, ada_json) = app.user("ada").await;
     let (mut bob, bob_json) = app.user("bob").await;
-    let (mut cyd, _) = app.user("cyd").await;
+    let (mut cyd, cyd_json) = app.user("cyd").await;
     follow(&mut ada, &ada_json, &bob_json).await;
     let cyds = tweet(&mut cyd, "cyd's news").await;
     tweet(&mut bob, "bob's own").await;
@@ -89,6 +89,27 @@ async fn a_repost_reaches_the_reposters_followers_home_once_with_its_own_cursor(
     // Everyone's timeline holds tweets, not reposts.
     let everyone = ada.get("/api/v2/tweets").await.json();
     assert_eq!(everyone["tweets_list"].as_array().unwrap().len(), 2);
+
+    // Following Cyd too, Ada gets her tweet once, where it comes first:
+    // reposted by Bob.
+    follow(&mut ada, &ada_json, &cyd_json).await;
+    let (entries, _) = home(&mut ada, "").await;
+    let bodies: Vec<&str> = entries.iter().map(|(body, _)| body.as_str()).collect();
+    assert_eq!(bodies, ["cyd's news", "bob's own"], "each once in a page");
+    let fresh = tweet(&mut cyd, "fresh").await;
+    bob.put(&repost_path(&fresh), json!({}))
+        .await
+        .assert_status(204);
+    // The two newest entries are one tweet: the page of two is filled up
+    // from the next read.
+    let (two, _) = home(&mut ada, "?limit=2").await;
+    assert_eq!(
+        two,
+        [
+            ("fresh".to_owned(), Some("bob".to_owned())),
+            ("cyd's news".to_owned(), Some("bob".to_owned())),
+        ]
+    );
     app.stop().await;
 }
 

@@ -61,7 +61,7 @@ fn path() -> impl Strategy<Value = String> {
         Just("/profile".to_string()),
         Just("/logout".to_string()),
         Just("/u/alice".to_string()),
-        Just("/u/alice/with_replies".to_string()),
+        Just("/u/alice?with_replies=1".to_string()),
         Just("/everyone".to_string()),
         Just("/u/alice/follow".to_string()),
         Just("/u/alice/block".to_string()),

@@ -362,16 +362,16 @@ async fn a_profile_shows_tweets_and_with_their_replies_on_its_second_tab(backend
 
     assert_eq!(shown(&server, "/u/bob", None).await, ["Bob's own"]);
     assert_eq!(
-        shown(&server, "/u/bob/with_replies", None).await,
+        shown(&server, "/u/bob?with_replies=1", None).await,
         ["Bob's own", "Tea"]
     );
-    let (_, html) = get_page(&server, "/u/bob/with_replies", None).await;
+    let (_, html) = get_page(&server, "/u/bob?with_replies=1", None).await;
     assert!(html.contains(r#"href="/u/bob""#), "{html}");
     assert!(
-        html.contains(r#"href="/u/bob/with_replies" rel="external" aria-current="page""#),
+        html.contains(r#"href="/u/bob?with_replies=1" rel="external" aria-current="page""#),
         "{html}"
     );
-    let (status, _) = get_page(&server, "/u/nobody/with_replies", None).await;
+    let (status, _) = get_page(&server, "/u/nobody?with_replies=1", None).await;
     assert_eq!(status, 404);
     server.stop().await;
 }

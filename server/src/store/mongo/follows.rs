@@ -10,7 +10,7 @@ use mongodb::{bson::doc, error::Error as DriverError, ClientSession};
 use std::collections::HashMap;
 
 use super::{
-    docs::{BlockDoc, FollowDoc, ReactionDoc, TweetDoc, UserDoc},
+    docs::{BlockDoc, FollowDoc, UserDoc},
     page_filter_on,
     tweets::Order,
     MongoStore,
@@ -18,7 +18,8 @@ use super::{
 use crate::{
     domain::{user::FollowChange, Id, User, Username},
     store::{
-        AuthoredTweet, Conflict, FollowCounts, FollowStore, Page, Repost, StoreError, StoreResult,
+        AuthoredTweet, Conflict, FollowCounts, FollowStore, Page, Reaction, Repost, StoreError,
+        StoreResult,
     },
 };
 
@@ -278,54 +279,28 @@ impl FollowStore for MongoStore {
         }
         let mut entries = self.tweets_where(filter, &page, Order::NewestFirst).await?;
 
-        let filter = page_filter_on(
-            doc! { "user_id": { "$in": &authors }, "author_id": { "$nin": &hidden } },
-            "entry",
-            &page,
-        );
-        let reposts: Vec<ReactionDoc> = self
-            .within(async {
-                self.reposts
-                    .find(filter)
-                    .sort(doc! { "entry": -1 })
-                    .limit(i64::from(page.limit.get()))
-                    .max_time(self.timeout)
-                    .await?
-                    .try_collect()
-                    .await
-            })
+        let filter = doc! { "user_id": { "$in": &authors }, "author_id": { "$nin": &hidden } };
+        let reposts = self
+            .newest_reactions(Reaction::Repost, filter, "entry", &page)
             .await?;
-        if !reposts.is_empty() {
-            let ids: Vec<i64> = reposts.iter().map(|r| r.tweet_id).collect();
-            let docs: Vec<TweetDoc> = self
-                .within(async {
-                    self.tweets
-                        .find(doc! { "_id": { "$in": ids } })
-                        .max_time(self.timeout)
-                        .await?
-                        .try_collect()
-                        .await
-                })
-                .await?;
-            let reposted: HashMap<Id, AuthoredTweet> = self
-                .with_authors(docs)
-                .await?
-                .into_iter()
-                .map(|t| (t.tweet.id, t))
-                .collect();
-            let reposters = self
-                .usernames(reposts.iter().map(|r| r.user_id).collect())
-                .await?;
-            entries.extend(reposts.iter().filter_map(|r| {
-                // A tweet or reposter gone between the reads is gone.
-                let mut tweet = reposted.get(&Id::from_i64(r.tweet_id))?.clone();
-                tweet.repost = Some(Repost {
-                    id: Id::from_i64(r.entry?),
-                    by: Username::from_stored(reposters.get(&r.user_id)?.clone()),
-                });
-                Some(tweet)
-            }));
-        }
+        let reposted: HashMap<Id, AuthoredTweet> = self
+            .tweets_in(reposts.iter().map(|r| r.tweet_id).collect())
+            .await?
+            .into_iter()
+            .map(|t| (t.tweet.id, t))
+            .collect();
+        let reposters = self
+            .usernames(reposts.iter().map(|r| r.user_id).collect())
+            .await?;
+        entries.extend(reposts.iter().filter_map(|r| {
+            // A tweet or reposter gone between the reads is gone.
+            let mut tweet = reposted.get(&Id::from_i64(r.tweet_id))?.clone();
+            tweet.repost = Some(Repost {
+                id: Id::from_i64(r.entry?),
+                by: Username::from_stored(reposters.get(&r.user_id)?.clone()),
+            });
+            Some(tweet)
+        }));
         entries.sort_unstable_by_key(|t| std::cmp::Reverse(t.cursor()));
         entries.truncate(page.limit.get().into());
         Ok(entries)

@@ -5,7 +5,11 @@
 
 use async_trait::async_trait;
 use futures::{FutureExt, TryStreamExt};
-use mongodb::{bson::doc, error::Error as DriverError, Collection};
+use mongodb::{
+    bson::{doc, Document},
+    error::Error as DriverError,
+    Collection,
+};
 
 use super::{
     docs::{ReactionDoc, TweetDoc},
@@ -34,6 +38,46 @@ impl MongoStore {
             Reaction::Like => &self.likes,
             Reaction::Repost => &self.reposts,
         }
+    }
+
+    /// A page of the `reaction`s `filter` matches, newest first by `field`
+    /// (the tweet's id, or a repost's own).
+    pub(super) async fn newest_reactions(
+        &self,
+        reaction: Reaction,
+        filter: Document,
+        field: &str,
+        page: &Page,
+    ) -> StoreResult<Vec<ReactionDoc>> {
+        self.within(async {
+            self.reactions(reaction)
+                .find(page_filter_on(filter, field, page))
+                .sort(doc! { field: -1 })
+                .limit(i64::from(page.limit.get()))
+                .max_time(self.timeout)
+                .await?
+                .try_collect()
+                .await
+        })
+        .await
+    }
+
+    /// The tweets `ids` that are there, with their authors, in no order.
+    pub(super) async fn tweets_in(&self, ids: Vec<i64>) -> StoreResult<Vec<AuthoredTweet>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let docs: Vec<TweetDoc> = self
+            .within(async {
+                self.tweets
+                    .find(doc! { "_id": { "$in": ids } })
+                    .max_time(self.timeout)
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        self.with_authors(docs).await
     }
 
     /// Adds (`Some(id)`) or removes (`None`) `user`'s `reaction` to
@@ -173,31 +217,14 @@ impl ReactionStore for MongoStore {
     }
 
     async fn liked_tweets(&self, user: Id, page: Page) -> StoreResult<Vec<AuthoredTweet>> {
-        let filter = page_filter_on(doc! { "user_id": user.as_i64() }, "tweet_id", &page);
-        let likes: Vec<ReactionDoc> = self
-            .within(async {
-                self.likes
-                    .find(filter)
-                    .sort(doc! { "tweet_id": -1 })
-                    .limit(i64::from(page.limit.get()))
-                    .max_time(self.timeout)
-                    .await?
-                    .try_collect()
-                    .await
-            })
+        let filter = doc! { "user_id": user.as_i64() };
+        let likes = self
+            .newest_reactions(Reaction::Like, filter, "tweet_id", &page)
             .await?;
-        let ids: Vec<i64> = likes.iter().map(|l| l.tweet_id).collect();
-        let docs: Vec<TweetDoc> = self
-            .within(async {
-                self.tweets
-                    .find(doc! { "_id": { "$in": ids } })
-                    .sort(doc! { "_id": -1 })
-                    .max_time(self.timeout)
-                    .await?
-                    .try_collect()
-                    .await
-            })
+        let mut tweets = self
+            .tweets_in(likes.iter().map(|l| l.tweet_id).collect())
             .await?;
-        self.with_authors(docs).await
+        tweets.sort_unstable_by_key(|t| std::cmp::Reverse(t.tweet.id));
+        Ok(tweets)
     }
 }

@@ -418,6 +418,9 @@ impl MongoStore {
 
     /// The usernames of the users `ids`, in one query.
     pub(super) async fn usernames(&self, mut ids: Vec<i64>) -> StoreResult<HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         ids.sort_unstable();
         ids.dedup();
         let authors: Vec<AuthorDoc> = self
