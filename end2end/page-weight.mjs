@@ -189,6 +189,10 @@ others are zopfli's, which \`scripts/build-release.sh\` now writes):
 | the like button's state read by plain closures (a \`Memo<(u64, bool)>\` was an instantiation of its own), one form for every reader, the rows' return address read once | 254,638 |
 | the composer counts graphemes with the browser's \`Intl.Segmenter\` (UAX #29, as unicode-segmentation does on the server), so the grapheme tables stay out of the WASM | 245,620 |
 | replies and threads, mentions, notifications and search added (each page a lazy route); the thread's, the notifications' and the search's data decoded only in their own chunks (the browser's \`PageData\` has no such fields); no optional views in a tweet's row and no \`hidden\` attributes (a class instead: each is one more erased type); the favicon in the server's \`<head>\`, not a \`leptos_meta\` \`<Link>\` | 245,109 |
+| reposts (a second button per tweet, "X reposted"), bios and a profile's replies tab added | 249,388 |
+| the two buttons each their own optional view, one key type for the reactions on their way, the tab as a query (\`?with_replies=1\`: a route with an optional segment was 1.3 KB), the older-page link written by the server only (a click dispatches anyway) | 247,325 |
+| the profile card decoded in \`/u/:name\`'s chunk and handed to the store by an action (the browser's \`PageData\` has no such field) | 245,849 |
+| a second \`wasm-opt -Oz\` pass over the main chunk in \`scripts/build-release.sh\` (cargo-leptos' pass leaves about 700 bytes), its \`.br\` written again | 245,138 |
 
 Tried and dropped: \`opt-level = "s"\` (+9%); an \`RwSignal\` per state field
 (243,001: each signal type brings its own copy of Leptos' signal code);
