@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::{
     docs::{BlockDoc, FollowDoc, UserDoc},
     page_filter_on,
-    tweets::Order,
+    tweets::{hide_authors, Order},
     MongoStore,
 };
 use crate::{
@@ -272,14 +272,13 @@ impl FollowStore for MongoStore {
         let authors: Vec<i64> = std::iter::once(id)
             .chain(follows.iter().map(|f| f.followee_id))
             .collect();
-        let hidden: Vec<i64> = hidden.iter().map(|h| h.as_i64()).collect();
         let mut filter = doc! { "author_id": { "$in": &authors } };
-        if !hidden.is_empty() {
-            filter.insert("$and", vec![doc! { "author_id": { "$nin": &hidden } }]);
-        }
+        hide_authors(&mut filter, hidden);
         let mut entries = self.tweets_where(filter, &page, Order::NewestFirst).await?;
 
-        let filter = doc! { "user_id": { "$in": &authors }, "author_id": { "$nin": &hidden } };
+        // A repost keeps its tweet's author: the same filter hides it.
+        let mut filter = doc! { "user_id": { "$in": &authors } };
+        hide_authors(&mut filter, hidden);
         let reposts = self
             .newest_reactions(Reaction::Repost, filter, "entry", &page)
             .await?;

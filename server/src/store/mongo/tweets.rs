@@ -209,7 +209,7 @@ pub(super) enum Order {
 
 /// `filter` without the tweets of the authors in `hidden` (beside any
 /// condition on the author it has).
-fn hide_authors(filter: &mut Document, hidden: &[Id]) {
+pub(super) fn hide_authors(filter: &mut Document, hidden: &[Id]) {
     if !hidden.is_empty() {
         let hidden: Vec<i64> = hidden.iter().map(|id| id.as_i64()).collect();
         filter.insert("$and", vec![doc! { "author_id": { "$nin": hidden } }]);
