@@ -3,25 +3,15 @@
 //! them), listed per user, and not for tweets of people you block or who
 //! block you.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::helpers::{Backend, Client};
+use crate::helpers::{id, Backend, Client};
 
 crate::on_both_stores!(
     a_like_is_counted_once_and_marked_for_its_liker_only,
     a_users_likes_are_listed_newest_tweet_first,
     you_cannot_like_what_is_not_there_for_you,
 );
-
-fn id(value: &Value) -> String {
-    value["id"].as_str().unwrap().to_owned()
-}
-
-async fn tweet(client: &mut Client, body: &str) -> String {
-    let posted = client.post("/api/v2/tweets", json!({ "body": body })).await;
-    posted.assert_status(201);
-    id(&posted.json())
-}
 
 async fn like(client: &mut Client, tweet: &str) -> u16 {
     let path = format!("/api/v2/tweets/{tweet}/like");
@@ -49,8 +39,8 @@ async fn a_like_is_counted_once_and_marked_for_its_liker_only(backend: Backend) 
     let app = crate::spawn!(backend);
     let (mut ada, _) = app.user("ada").await;
     let (mut bob, _) = app.user("bob").await;
-    let first = tweet(&mut ada, "first").await;
-    tweet(&mut ada, "second").await;
+    let first = ada.tweet("first").await;
+    ada.tweet("second").await;
     let mut anyone = app.client();
     // The anonymous page is read (and cached) before the like.
     assert_eq!(
@@ -101,7 +91,7 @@ async fn a_users_likes_are_listed_newest_tweet_first(backend: Backend) {
     let (mut bob, bob_json) = app.user("bob").await;
     let mut tweets = Vec::new();
     for n in 0..3 {
-        tweets.push(tweet(&mut ada, &format!("tweet {n}")).await);
+        tweets.push(ada.tweet(&format!("tweet {n}")).await);
     }
     for t in &tweets {
         assert_eq!(like(&mut bob, t).await, 204);
@@ -132,7 +122,7 @@ async fn you_cannot_like_what_is_not_there_for_you(backend: Backend) {
     let app = crate::spawn!(backend);
     let (mut ada, ada_json) = app.user("ada").await;
     let (mut bob, bob_json) = app.user("bob").await;
-    let adas = tweet(&mut ada, "ada's").await;
+    let adas = ada.tweet("ada's").await;
     let (ada_id, bob_id) = (id(&ada_json), id(&bob_json));
     ada.put(
         &format!("/api/v1/users/{ada_id}/blocking/{bob_id}"),

@@ -4,16 +4,12 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{Backend, Client};
+use crate::helpers::{id, Backend, Client};
 
 crate::on_both_stores!(
     a_follow_a_like_a_reply_and_a_mention_reach_you_newest_first,
     reading_marks_them_and_a_block_hides_them,
 );
-
-fn id(value: &Value) -> String {
-    value["id"].as_str().unwrap().to_owned()
-}
 
 async fn post(client: &mut Client, body: Value) -> String {
     let posted = client.post("/api/v2/tweets", body).await;

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{Backend, Client};
+use crate::helpers::{id, Backend, Client};
 
 crate::on_both_stores!(
     a_reply_is_counted_and_its_thread_reads_top_down,
@@ -38,10 +38,6 @@ async fn a_users_tweets_come_with_their_replies_unless_excluded(backend: Backend
         .await
         .assert_error(422, "validation_failed");
     app.stop().await;
-}
-
-fn id(value: &Value) -> String {
-    value["id"].as_str().unwrap().to_owned()
 }
 
 async fn reply(client: &mut Client, parent: Option<&str>, body: &str) -> String {

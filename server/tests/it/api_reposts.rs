@@ -6,23 +6,13 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{Backend, Client};
+use crate::helpers::{id, Backend, Client};
 
 crate::on_both_stores!(
     a_repost_reaches_the_reposters_followers_home_once_with_its_own_cursor,
     a_repost_is_counted_marked_told_and_undone,
     you_cannot_repost_what_is_not_there_for_you,
 );
-
-fn id(value: &Value) -> String {
-    value["id"].as_str().unwrap().to_owned()
-}
-
-async fn tweet(client: &mut Client, body: &str) -> String {
-    let posted = client.post("/api/v2/tweets", json!({ "body": body })).await;
-    posted.assert_status(201);
-    id(&posted.json())
-}
 
 fn repost_path(tweet: &str) -> String {
     format!("/api/v2/tweets/{tweet}/repost")
@@ -58,8 +48,8 @@ async fn a_repost_reaches_the_reposters_followers_home_once_with_its_own_cursor(
     let (mut bob, bob_json) = app.user("bob").await;
     let (mut cyd, cyd_json) = app.user("cyd").await;
     follow(&mut ada, &ada_json, &bob_json).await;
-    let cyds = tweet(&mut cyd, "cyd's news").await;
-    tweet(&mut bob, "bob's own").await;
+    let cyds = cyd.tweet("cyd's news").await;
+    bob.tweet("bob's own").await;
     bob.put(&repost_path(&cyds), json!({}))
         .await
         .assert_status(204);
@@ -96,7 +86,7 @@ async fn a_repost_reaches_the_reposters_followers_home_once_with_its_own_cursor(
     let (entries, _) = home(&mut ada, "").await;
     let bodies: Vec<&str> = entries.iter().map(|(body, _)| body.as_str()).collect();
     assert_eq!(bodies, ["cyd's news", "bob's own"], "each once in a page");
-    let fresh = tweet(&mut cyd, "fresh").await;
+    let fresh = cyd.tweet("fresh").await;
     bob.put(&repost_path(&fresh), json!({}))
         .await
         .assert_status(204);
@@ -117,7 +107,7 @@ async fn a_repost_is_counted_marked_told_and_undone(backend: Backend) {
     let app = crate::spawn!(backend);
     let (mut ada, _) = app.user("ada").await;
     let (mut bob, _) = app.user("bob").await;
-    let adas = tweet(&mut ada, "repost me").await;
+    let adas = ada.tweet("repost me").await;
     let path = repost_path(&adas);
     bob.put(&path, json!({})).await.assert_status(204);
     bob.put(&path, json!({})).await.assert_status(204);
@@ -164,7 +154,7 @@ async fn you_cannot_repost_what_is_not_there_for_you(backend: Backend) {
     let app = crate::spawn!(backend);
     let (mut ada, ada_json) = app.user("ada").await;
     let (mut bob, bob_json) = app.user("bob").await;
-    let adas = tweet(&mut ada, "ada's").await;
+    let adas = ada.tweet("ada's").await;
     ada.put(
         &format!("/api/v1/users/{}/blocking/{}", id(&ada_json), id(&bob_json)),
         json!({}),

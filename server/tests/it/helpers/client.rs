@@ -74,7 +74,21 @@ pub fn has_bcrypt_hash(text: &str) -> bool {
     })
 }
 
+/// The `id` of a JSON user or tweet.
+pub fn id(value: &Value) -> String {
+    value["id"].as_str().unwrap().to_owned()
+}
+
 impl Client {
+    /// Posts `body` as a tweet (201 expected); its id.
+    pub async fn tweet(&mut self, body: &str) -> String {
+        let posted = self
+            .post("/api/v2/tweets", serde_json::json!({ "body": body }))
+            .await;
+        posted.assert_status(201);
+        id(&posted.json())
+    }
+
     pub fn new(base: &str) -> Self {
         Self {
             base: base.to_string(),

@@ -22,7 +22,7 @@ use server::{
 };
 use tokio::{net::TcpListener, sync::oneshot};
 
-pub use client::{Client, Resp};
+pub use client::{id, Client, Resp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
