@@ -26,11 +26,7 @@ pub enum Command {
     RebuildReadModels,
     /// Add tweets by filler users, print a JSON report, then exit (for
     /// benchmarks).
-    FillTweets {
-        tweets: u64,
-        #[arg(default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1000))]
-        users: u32,
-    },
+    FillTweets(Fill),
     /// Run the user directory: another service's read model of the users,
     /// built from the Kafka topics alone (needs CHIRP_KAFKA_BROKERS).
     Directory {
@@ -47,6 +43,23 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+}
+
+/// What `fill-tweets` adds: filler users (`bench_0`, `bench_1`, …), their
+/// tweets, and optionally a follow graph and two long conversations.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct Fill {
+    pub tweets: u64,
+    #[arg(default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub users: u32,
+    /// Each filler user follows the next this many (wrapping round), so
+    /// each has as many followers too.
+    #[arg(long, default_value_t = 0)]
+    pub follows: u32,
+    /// Adds a tweet with this many replies, and a chain of this many
+    /// replies each answering the one before.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub thread: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -426,17 +439,40 @@ mod tests {
         );
         assert_eq!(
             parse(&["chirp-server", "fill-tweets", "5", "2"]).unwrap(),
-            Some(Command::FillTweets {
+            Some(Command::FillTweets(Fill {
                 tweets: 5,
-                users: 2
-            })
+                users: 2,
+                follows: 0,
+                thread: 0,
+            }))
         );
         assert_eq!(
             parse(&["chirp-server", "fill-tweets", "1000"]).unwrap(),
-            Some(Command::FillTweets {
+            Some(Command::FillTweets(Fill {
                 tweets: 1000,
-                users: 8
-            })
+                users: 8,
+                follows: 0,
+                thread: 0,
+            }))
+        );
+        assert_eq!(
+            parse(&[
+                "chirp-server",
+                "fill-tweets",
+                "1000000",
+                "10000",
+                "--follows",
+                "200",
+                "--thread",
+                "500"
+            ])
+            .unwrap(),
+            Some(Command::FillTweets(Fill {
+                tweets: 1_000_000,
+                users: 10_000,
+                follows: 200,
+                thread: 500,
+            }))
         );
         assert!(parse(&["chirp-server", "fill-tweets"]).is_err());
         assert!(parse(&["chirp-server", "fill-tweets", "many"]).is_err());

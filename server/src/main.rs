@@ -22,9 +22,7 @@ async fn main() -> ExitCode {
     match command.unwrap_or(Command::Serve) {
         Command::Serve => {}
         Command::RebuildReadModels => return commands::rebuild_read_models(&config).await,
-        Command::FillTweets { tweets, users } => {
-            return commands::fill_tweets(&config, tweets, users).await
-        }
+        Command::FillTweets(fill) => return commands::fill_tweets(&config, &fill).await,
         Command::Directory {
             db,
             group,

@@ -6,7 +6,12 @@ pub mod fill;
 
 use std::process::ExitCode;
 
-use crate::{config::Config, seed, store::Store, AppState};
+use crate::{
+    config::{Config, Fill},
+    seed,
+    store::Store,
+    AppState,
+};
 
 /// Opens the store and the app over it, and adds first-run data; logs why
 /// if it cannot.
@@ -44,12 +49,12 @@ pub async fn open_state(config: &Config) -> Result<AppState, ExitCode> {
     Ok(state)
 }
 
-pub async fn fill_tweets(config: &Config, tweets: u64, users: u32) -> ExitCode {
+pub async fn fill_tweets(config: &Config, fill: &Fill) -> ExitCode {
     let state = match open_state(config).await {
         Ok(state) => state,
         Err(code) => return code,
     };
-    match fill::fill_tweets(&state, tweets, users).await {
+    match fill::fill(&state, fill).await {
         Ok(report) => {
             println!(
                 "{}",

@@ -1,12 +1,14 @@
 //! `chirp-server fill-tweets`: the bulk path writes the same rows the API
-//! does, readable through every query, all or none per batch; and the
-//! newest page, kept between reads, shows every write at once.
+//! does (tweets, follows, conversations), readable through every query,
+//! all or none per batch; and the newest page, kept between reads, shows
+//! every write at once.
 
 use std::net::{IpAddr, Ipv4Addr};
 
 use app::api::{LoginRequest, NewTweet};
 use server::{
-    commands::fill,
+    commands::fill::{self, FillReport},
+    config::Fill,
     domain::{Id, Tweet, TweetBody, Username},
     services::SignedIn,
     store::{ByAuthor, Limit, Page, TokenHash},
@@ -24,14 +26,25 @@ async fn fresh() -> TestApp {
     TestApp::spawn(Backend::Sqlite).await.unwrap()
 }
 
+/// `fill-tweets <tweets> <users>`.
+async fn fill_tweets(app: &TestApp, tweets: u64, users: u32) -> FillReport {
+    let only_tweets = Fill {
+        tweets,
+        users,
+        follows: 0,
+        thread: 0,
+    };
+    fill::fill(&app.state, &only_tweets).await.unwrap()
+}
+
 #[tokio::test]
 async fn filled_tweets_read_back_like_posted_ones() {
     let app = fresh().await;
     let (store, sqlite) = (&app.store, app.sqlite().unwrap().clone());
 
-    let report = fill::fill_tweets(&app.state, 45_000, 3).await.unwrap();
+    let report = fill_tweets(&app, 45_000, 3).await;
     assert_eq!(report.tweets, 45_000);
-    assert_eq!(report.users, ["bench_0", "bench_1", "bench_2"]);
+    assert_eq!(report.users, 3);
     let rows: i64 = sqlite
         .with_reader(|c| c.query_row("SELECT count(*) FROM tweets", [], |r| r.get(0)))
         .await
@@ -119,7 +132,7 @@ async fn filled_tweets_read_back_like_posted_ones() {
     assert!(by_author.iter().all(|t| t.tweet.author_id == bench_1.id));
 
     // Running it again adds tweets for the same users.
-    let again = fill::fill_tweets(&app.state, 10, 3).await.unwrap();
+    let again = fill_tweets(&app, 10, 3).await;
     assert_eq!(again.tweets, 10);
     assert_eq!(store.users.list(page(100)).await.unwrap().len(), 3);
 
@@ -132,9 +145,92 @@ async fn filled_tweets_read_back_like_posted_ones() {
 }
 
 #[tokio::test]
+async fn filled_follows_and_threads_read_back_like_made_ones() {
+    let app = fresh().await;
+    let social = Fill {
+        tweets: 60,
+        users: 5,
+        follows: 2,
+        thread: 30,
+    };
+    let report = fill::fill(&app.state, &social).await.unwrap();
+    assert_eq!(report.follows, 10);
+    let user = |name: &str| {
+        let username = Username::parse(name).unwrap();
+        let users = &app.store.users;
+        async move { users.by_username(&username).await.unwrap().unwrap() }
+    };
+    let (bench_0, bench_1, bench_4) = (
+        user("bench_0").await,
+        user("bench_1").await,
+        user("bench_4").await,
+    );
+
+    // bench_0 follows bench_1 and bench_2; bench_3 and bench_4 follow it.
+    let graph = &app.store.follows;
+    let counts = graph.follow_counts(bench_0.id).await.unwrap();
+    assert_eq!((counts.following, counts.followers), (2, 2));
+    assert!(graph.follows(bench_0.id, bench_1.id).await.unwrap());
+    assert!(graph.follows(bench_4.id, bench_0.id).await.unwrap());
+    assert!(!graph.follows(bench_1.id, bench_0.id).await.unwrap());
+    // Each follow is an event on the follower's stream, as the API writes it.
+    let history = app.store.users.history(bench_0.id).await.unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .filter(|e| e.event.kind() == "followed")
+            .count(),
+        2
+    );
+
+    // Home: bench_0's own tweets and bench_1's and bench_2's, no others.
+    let home = graph
+        .home_timeline(bench_0.id, &[], page(100))
+        .await
+        .unwrap();
+    let mut authors: Vec<&str> = home.iter().map(|t| t.author.as_str()).collect();
+    authors.sort();
+    authors.dedup();
+    assert_eq!(authors, ["bench_0", "bench_1", "bench_2"]);
+
+    // The wide thread: 30 replies, oldest first; the deep one: 30 above its tip.
+    let root: Id = report.thread_root.parse().unwrap();
+    let thread = app
+        .state
+        .tweets
+        .thread(None, root, page(100))
+        .await
+        .unwrap();
+    assert_eq!(thread.replies.len(), 30);
+    assert_eq!(thread.tweet.replies, 30);
+    assert!(thread
+        .replies
+        .windows(2)
+        .all(|w| w[0].tweet.id < w[1].tweet.id));
+    let tip: Id = report.chain_tip.parse().unwrap();
+    let chain = app.state.tweets.thread(None, tip, page(100)).await.unwrap();
+    assert_eq!(chain.ancestors.len(), 30);
+
+    // A second run adds tweets, never the same follows again.
+    let again = fill::fill(
+        &app.state,
+        &Fill {
+            thread: 0,
+            ..social
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.follows, 0);
+    let counts = graph.follow_counts(bench_0.id).await.unwrap();
+    assert_eq!((counts.following, counts.followers), (2, 2));
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_bulk_insert_is_all_or_none() {
     let app = fresh().await;
-    let report = fill::fill_tweets(&app.state, 1, 1).await.unwrap();
+    let report = fill_tweets(&app, 1, 1).await;
     let existing = app
         .store
         .tweets
@@ -175,7 +271,7 @@ async fn a_bulk_insert_is_all_or_none() {
 async fn the_newest_page_shows_every_write_at_once() {
     let app = fresh().await;
     let tweets = &app.state.tweets;
-    fill::fill_tweets(&app.state, 50, 2).await.unwrap();
+    fill_tweets(&app, 50, 2).await;
     let newest = || async {
         tweets
             .timeline(None, None, page(20))
