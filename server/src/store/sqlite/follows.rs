@@ -156,22 +156,27 @@ impl FollowStore for SqliteStore {
         if !hidden.is_empty() {
             args.push(super::tweets::json_ids(hidden).into());
         }
+        // `+author_id` keeps SQLite off the author index: with it, the
+        // planner read every tweet of all 200 followees and sorted them
+        // (3.6 ms at 10,000 users × 200 follows, 1M tweets); walking the
+        // newest tweets back until the page is full took 0.03 ms there.
+        // Its cost grows instead for a reader whose followees rarely post.
         self.readers
             .read(move |conn| {
                 let sql = format!(
                     "WITH entries (entry, tweet_id, reposter) AS (
                          SELECT * FROM (
                              SELECT t.id, t.id, NULL FROM tweets t
-                             WHERE (t.author_id = ?4 OR t.author_id IN
-                                    (SELECT followee_id FROM follows WHERE follower_id = ?4))
+                             WHERE +t.author_id IN (SELECT ?4 UNION ALL
+                                    SELECT followee_id FROM follows WHERE follower_id = ?4)
                                AND t.id < ?1 AND t.id > ?2 {hide}
                              ORDER BY t.id DESC LIMIT ?3)
                          UNION ALL
                          SELECT * FROM (
                              SELECT r.id, r.tweet_id, r.user_id FROM reposts r
                              CROSS JOIN tweets rt ON rt.id = r.tweet_id
-                             WHERE (r.user_id = ?4 OR r.user_id IN
-                                    (SELECT followee_id FROM follows WHERE follower_id = ?4))
+                             WHERE +r.user_id IN (SELECT ?4 UNION ALL
+                                    SELECT followee_id FROM follows WHERE follower_id = ?4)
                                AND r.id < ?1 AND r.id > ?2 {hide_reposted}
                              ORDER BY r.id DESC LIMIT ?3))
                      SELECT {}, e.entry, ru.username FROM entries e
