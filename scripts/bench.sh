@@ -150,8 +150,10 @@ stop_sampler() {
 }
 peak_kb() { cat "$WORK/peak"; }
 
-fill() { # fill <data dir> <tweets>: prints fill-tweets' JSON report
-  CHIRP_DATA_DIR="$1" RUST_LOG=warn "$BIN" fill-tweets "$2" 2>>"$WORK/server.log"
+fill() { # fill <data dir> <tweets> [fill-tweets arguments]: prints its JSON report
+  local dir="$1"
+  shift
+  CHIRP_DATA_DIR="$dir" RUST_LOG=warn "$BIN" fill-tweets "$@" 2>>"$WORK/server.log"
 }
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
 
@@ -274,6 +276,60 @@ done
 
 last=${FILL_SIZES[-1]}
 first=${FILL_SIZES[0]}
+
+# --- Scenario 8: the social graph --------------------------------------------
+# Home (whom you follow, and you) is read per reader, everyone's timeline
+# is one page for all: the first is measured against the second, both read
+# by many logged-in readers in turn (bench/rotate.lua), and against the
+# ceiling of this run.
+SOCIAL_TWEETS=${CHIRP_BENCH_SOCIAL_TWEETS:-1000000} SOCIAL_USERS=${CHIRP_BENCH_SOCIAL_USERS:-10000}
+SOCIAL_FOLLOWS=200 THREAD=500
+[ "$QUICK" = 1 ] || {
+DATA="$WORK/social"
+mkdir -p "$DATA"
+say "scenario 8: filling $(num "$SOCIAL_USERS") users following $SOCIAL_FOLLOWS each, $(num "$SOCIAL_TWEETS") tweets, threads of $THREAD"
+report=$(fill "$DATA" "$SOCIAL_TWEETS" "$SOCIAL_USERS" --follows "$SOCIAL_FOLLOWS" --thread "$THREAD")
+section "The social graph: $(num "$SOCIAL_USERS") users following $SOCIAL_FOLLOWS each, $(num "$SOCIAL_TWEETS") tweets (64 connections unless said)"
+row "8. fill-tweets $SOCIAL_TWEETS $SOCIAL_USERS --follows $SOCIAL_FOLLOWS --thread $THREAD" "$(json seconds <<<"$report" | cut -c1-5) s" "" "" "" "$(num "$(json follows <<<"$report")") follows, each its follower's event"
+start_server "$DATA"
+READERS=32
+for i in $(seq 0 $((READERS - 1))); do login_cookie "bench_$((i * SOCIAL_USERS / READERS))"; done >"$WORK/cookies"
+[ "$(grep -c chirp_session "$WORK/cookies")" = "$READERS" ] || fail "social: not every reader could log in"
+home_shows=$(curl -fsS -H "Cookie: $(head -1 "$WORK/cookies")" "$BASE/api/v2/timelines/home?limit=20" |
+  python3 -c 'import json,sys; print(len({t["tweetedby"] for t in json.load(sys.stdin)}))')
+[ "$home_shows" -gt 1 ] || fail "social: bench_0's home shows $home_shows authors, expected those it follows"
+r=$(wrk_run 64 "$READ_SECS" report.lua "$BASE/api/v2/tweets?limit=20")
+read_row "8. everyone's timeline, logged out" "$r" "$ceiling_rps"
+r=$(COOKIES_FILE="$WORK/cookies" wrk_run 64 "$READ_SECS" rotate.lua "$BASE/api/v2/tweets?limit=20")
+read_row "8. everyone's timeline, $READERS readers logged in" "$r" "$ceiling_rps"
+p99_everyone=$(field "$r" p99_ms)
+r=$(COOKIES_FILE="$WORK/cookies" wrk_run 64 "$READ_SECS" rotate.lua "$BASE/api/v2/timelines/home?limit=20")
+p99_home=$(field "$r" p99_ms)
+home_share=$(ratio "$(field "$r" rps)" "$ceiling_rps")
+read_row "8. \`GET /api/v2/timelines/home?limit=20\`, $READERS readers" "$r" "$ceiling_rps" "p99 $(awk -v a="$p99_home" -v b="$p99_everyone" 'BEGIN { printf "%.2f", a / b }')× everyone's logged in"
+r=$(COOKIES_FILE="$WORK/cookies" wrk_run 64 "$READ_SECS" rotate.lua "$BASE/")
+read_row "8. server-rendered home \`/\`, $READERS readers" "$r" "$ceiling_rps"
+root=$(json thread_root <<<"$report")
+tip=$(json chain_tip <<<"$report")
+r=$(wrk_run 1 "$READ_SECS" report.lua "$BASE/t/$root")
+p99_thread=$(field "$r" p99_ms)
+read_row "8. server-rendered \`/t/<id>\` of a tweet with $THREAD replies, 1 connection" "$r" "" "HTML $(curl -fsS "$BASE/t/$root" | wc -c) bytes (the first page of replies)"
+r=$(wrk_run 1 "$READ_SECS" report.lua "$BASE/t/$tip")
+p99_chain=$(field "$r" p99_ms)
+read_row "8. … the last of a chain of $THREAD replies, 1 connection" "$r" "" "HTML $(curl -fsS "$BASE/t/$tip" | wc -c) bytes (the nearest 50 above it)"
+r=$(wrk_run 64 "$READ_SECS" report.lua "$BASE/api/v2/search/tweets?q=coffee")
+p99_search=$(field "$r" p99_ms)
+read_row "8. \`GET /api/v2/search/tweets?q=coffee\` (one tweet in 8 has it)" "$r" "$ceiling_rps"
+r=$(wrk_run 64 "$READ_SECS" report.lua "$BASE/api/v2/search/tweets?q=benchmark+tomorrow+$((SOCIAL_TWEETS / 2 + 3))")
+read_row "8. … three words, one tweet has them all" "$r" "$ceiling_rps"
+p99_search=$(awk -v a="$p99_search" -v b="$(field "$r" p99_ms)" 'BEGIN { print (a > b) ? a : b }')
+r=$(wrk_run 64 "$READ_SECS" report.lua "$BASE/api/v2/search/users?q=bench_12")
+read_row "8. \`GET /api/v2/search/users?q=bench_12\` (a name prefix)" "$r" "$ceiling_rps"
+p99_search=$(awk -v a="$p99_search" -v b="$(field "$r" p99_ms)" 'BEGIN { print (a > b) ? a : b }')
+stop_server
+met() { awk "BEGIN { print ($1) ? \"met\" : \"NOT met\" }"; }
+social_targets="home p99 ≤ 2× everyone's: $p99_home vs $p99_everyone ms ($(met "$p99_home <= 2 * $p99_everyone")); home ≥ 25% of the ceiling: $home_share ($(met "${home_share%\%} >= 25")); threads of $THREAD replies ≤ 50 ms: p99 $p99_thread and $p99_chain ms ($(met "$p99_thread <= 50 && $p99_chain <= 50")); search p99 ≤ 50 ms: worst $p99_search ms ($(met "$p99_search <= 50"))."
+}
 
 # --- Scenario 4 + fault: writes; SIGKILL during writes -----------------------
 DATA="$WORK/writes"
@@ -500,6 +556,8 @@ table="$WORK/table.md"
     echo "Targets: timeline at 100k ≥ 50% of the ceiling: $(ratio "$rps_newest_100000" "$ceiling_rps") ($(awk -v a="$rps_newest_100000" -v b="$ceiling_rps" 'BEGIN { print (a >= b / 2) ? "met" : "NOT met" }'));" \
       "p99 at 1M within 2× of p99 at 10k: newest $p99_newest_1000000 vs $p99_newest_10000 ms ($(awk -v a="$p99_newest_1000000" -v b="$p99_newest_10000" 'BEGIN { print (a <= 2 * b) ? "met" : "NOT met" }')), deep page $p99_deep_1000000 vs $p99_deep_10000 ms ($(awk -v a="$p99_deep_1000000" -v b="$p99_deep_10000" 'BEGIN { print (a <= 2 * b) ? "met" : "NOT met" }'))."
   fi
+  [ "$QUICK" = 1 ] || echo
+  [ "$QUICK" = 1 ] || echo "Targets, the social graph ($(num "$SOCIAL_USERS") users × $SOCIAL_FOLLOWS follows, $(num "$SOCIAL_TWEETS") tweets): $social_targets"
   if [ -s "$WORK/profile.txt" ]; then
     echo
     echo "Top frames, \`perf record\` of the timeline at 1M (self time):"
