@@ -296,7 +296,7 @@ READERS=32
 for i in $(seq 0 $((READERS - 1))); do login_cookie "bench_$((i * SOCIAL_USERS / READERS))"; done >"$WORK/cookies"
 [ "$(grep -c chirp_session "$WORK/cookies")" = "$READERS" ] || fail "social: not every reader could log in"
 home_shows=$(curl -fsS -H "Cookie: $(head -1 "$WORK/cookies")" "$BASE/api/v2/timelines/home?limit=20" |
-  python3 -c 'import json,sys; print(len({t["tweetedby"] for t in json.load(sys.stdin)}))')
+  python3 -c 'import json,sys; print(len({t["tweetedby"] for t in json.load(sys.stdin)["tweets_list"]}))')
 [ "$home_shows" -gt 1 ] || fail "social: bench_0's home shows $home_shows authors, expected those it follows"
 r=$(wrk_run 64 "$READ_SECS" report.lua "$BASE/api/v2/tweets?limit=20")
 read_row "8. everyone's timeline, logged out" "$r" "$ceiling_rps"
