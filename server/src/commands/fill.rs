@@ -2,10 +2,9 @@
 //! fills a store with users, tweets, follows and conversations fast, for
 //! load tests and benchmarks.
 //!
-//! The rows are what the API writes: users are registered by the events
-//! the accounts service decides (with a real bcrypt hash of [`PASSWORD`],
-//! made once and shared, since hashing ten thousand users at cost 12 would
-//! take twenty minutes), each follow is decided by [`user::decide`] as
+//! The rows are what the API writes: users are registered by the accounts
+//! service (with a real bcrypt hash of [`PASSWORD`], made once and shared,
+//! since hashing ten thousand users at cost 12 would take twenty minutes), each follow is decided by [`user::decide`] as
 //! `PUT …/following/{target}` decides it, and each tweet is made by
 //! [`Tweet::new`] from a body that passed [`TweetBody::parse`], exactly as
 //! `POST /api/v2/tweets` makes it. Only the transport differs: a user's
@@ -18,15 +17,15 @@ use std::time::Instant;
 use futures::{stream, StreamExt, TryStreamExt};
 use serde::Serialize;
 
+use app::api::SignUp;
+
 use crate::{
     config::Fill,
     domain::{
-        user::{self, Followed, UserCommand, UserRegistered},
-        DisplayName, Email, Id, Password, PasswordHash, Timestamp, Tweet, TweetBody, Username,
-        Version,
+        user::{self, Followed, UserCommand},
+        Id, PasswordHash, Timestamp, Tweet, TweetBody, Username,
     },
     error::Result,
-    passwords::PasswordHasher,
     store::Append,
     AppState,
 };
@@ -80,9 +79,7 @@ pub async fn fill(state: &AppState, fill: &Fill) -> Result<FillReport> {
     let names: Vec<String> = (0..fill.users.max(1))
         .map(|i| format!("bench_{i}"))
         .collect();
-    let hash = PasswordHasher::for_this_machine(state.config.bcrypt_cost())
-        .hash(&Password::choose(PASSWORD).expect("the filler password is valid"))
-        .await?;
+    let hash = state.accounts.hash_password(PASSWORD).await?;
     let authors: Vec<Id> = stream::iter(names.iter().map(|name| author(state, name, &hash)))
         .buffered(CONCURRENT_USERS)
         .try_collect()
@@ -139,25 +136,17 @@ async fn author(state: &AppState, name: &str, hash: &PasswordHash) -> Result<Id>
     if let Some(existing) = state.store.users.by_username(&username).await? {
         return Ok(existing.id);
     }
-    let id = Id::generate();
-    let events = user::decide(
-        None,
-        UserCommand::Register(UserRegistered {
-            user_id: id,
-            email: Email::parse(&format!("{name}@bench.chirp.invalid"))
-                .expect("filler addresses are valid"),
-            name: DisplayName::parse(&format!("Bench {name}")).expect("filler names are valid"),
-            username,
-            password_hash: hash.clone(),
-            at: Timestamp::now(),
-        }),
-    )?;
-    state
-        .store
-        .users
-        .append(Append::new(id, Version::NONE, events))
+    let sign_up = SignUp {
+        username: name.to_string(),
+        email: format!("{name}@bench.chirp.invalid"),
+        name: Some(format!("Bench {name}")),
+        password: String::new(),
+    };
+    let user = state
+        .accounts
+        .register_hashed(&sign_up, hash.clone())
         .await?;
-    Ok(id)
+    Ok(user.id)
 }
 
 /// User `i` follows the `count` users after it (wrapping round, never

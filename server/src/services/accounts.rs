@@ -16,7 +16,8 @@ use super::{
 use crate::{
     domain::{
         user::{self, LoggedIn, ProfileUpdated, UserDeleted, UserRegistered},
-        Bio, DisplayName, Email, Id, Password, Timestamp, User, UserCommand, Username, Version,
+        Bio, DisplayName, Email, Id, Password, PasswordHash, Timestamp, User, UserCommand,
+        Username, Version,
     },
     error::{Error, Fields, Result},
     passwords::PasswordHasher,
@@ -126,13 +127,67 @@ impl Accounts {
             .parsed()?;
         // Cheap early answers before spending a bcrypt hash; the append
         // checks again, so two racing sign-ups still end in one conflict.
-        if self.store.users.by_username(&username).await?.is_some() {
+        self.ensure_free(&username, &email).await?;
+        let password_hash = self.hasher.hash(&password).await?;
+        self.insert_new(
+            username,
+            email,
+            name,
+            password_hash,
+            open_session,
+            close_session,
+        )
+        .await
+    }
+
+    /// A password hash to register many users with at once
+    /// ([`Accounts::register_hashed`]), under the rules of a sign-up's.
+    pub async fn hash_password(&self, password: &str) -> Result<PasswordHash> {
+        let (password,) = (("password", Password::choose(password)),).parsed()?;
+        Ok(self.hasher.hash(&password).await?)
+    }
+
+    /// [`Accounts::register`] with the password already hashed, so that a
+    /// bulk load of users sharing one password (benchmark stores) pays for
+    /// one bcrypt hash, not one each; `input.password` is not read.
+    pub async fn register_hashed(
+        &self,
+        input: &SignUp,
+        password_hash: PasswordHash,
+    ) -> Result<User> {
+        let (username, email, name) = (
+            ("username", Username::parse(&input.username)),
+            ("email", Email::parse(&input.email)),
+            (
+                "name",
+                DisplayName::parse(input.name.as_deref().unwrap_or(&input.username)),
+            ),
+        )
+            .parsed()?;
+        self.ensure_free(&username, &email).await?;
+        self.insert_new(username, email, name, password_hash, None, None)
+            .await
+    }
+
+    async fn ensure_free(&self, username: &Username, email: &Email) -> Result<()> {
+        if self.store.users.by_username(username).await?.is_some() {
             return Err(Error::taken("username"));
         }
-        if self.store.users.by_email(&email).await?.is_some() {
+        if self.store.users.by_email(email).await?.is_some() {
             return Err(Error::taken("email"));
         }
-        let password_hash = self.hasher.hash(&password).await?;
+        Ok(())
+    }
+
+    async fn insert_new(
+        &self,
+        username: Username,
+        email: Email,
+        name: DisplayName,
+        password_hash: PasswordHash,
+        open_session: Option<NewSession>,
+        close_session: Option<TokenHash>,
+    ) -> Result<User> {
         let id = Id::generate();
         let events = user::decide(
             None,
