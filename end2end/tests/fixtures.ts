@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page, type Request } from '@playwright/test';
 
 /**
  * Every page in every test is watched: a console error or warning, an
@@ -21,12 +21,30 @@ function watch(page: Page, problems: string[]) {
     }
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // A navigation cancels what the page it leaves was still fetching (the
+  // favicon, a lazy route's WASM chunks when a test clicks on before they
+  // land), and the browser reports those as ERR_ABORTED: no failure. An
+  // abort stands as a problem unless the main frame navigated after the
+  // request began (the two events come in either order).
+  let navigations = 0;
+  const begunAt = new WeakMap<Request, number>();
+  const cancelled: string[] = [];
+  page.on('request', (request) => begunAt.set(request, navigations));
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame()) return;
+    navigations += 1;
+    for (const problem of cancelled.splice(0)) {
+      const index = problems.indexOf(problem);
+      if (index >= 0) problems.splice(index, 1);
+    }
+  });
   page.on('requestfailed', (request) => {
     const error = request.failure()?.errorText;
-    // The browser fetches the favicon on its own and drops that fetch when a
-    // quick form post navigates away first; the page asked for nothing.
-    if (error === 'net::ERR_ABORTED' && new URL(request.url()).pathname === '/favicon.svg') return;
-    problems.push(`request failed: ${request.url()} ${error}`);
+    const aborted = error === 'net::ERR_ABORTED';
+    if (aborted && navigations > (begunAt.get(request) ?? navigations)) return;
+    const problem = `request failed: ${request.url()} ${error}`;
+    problems.push(problem);
+    if (aborted) cancelled.push(problem);
   });
   page.on('response', (response) => {
     // Only the page's own navigations may be 4xx on purpose (the 404 page).
